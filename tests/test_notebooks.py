@@ -1,0 +1,92 @@
+"""Each committed notebook is one clean top-to-bottom run and follows the chapter conventions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from notebook_files import CHAPTERS, STORED, code_cells, load, source, tags
+
+from tools.notebook_settings import ROOT
+
+
+def ids(paths):
+    return [p.as_posix() for p in paths]
+
+
+@pytest.mark.parametrize("path", STORED, ids=ids(STORED))
+def test_one_clean_top_to_bottom_run(path):
+    cells = [c for c in code_cells(load(path)) if source(c).strip()]
+    counts = [c["execution_count"] for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path}: execution counts {counts} are not 1..{len(cells)}; re-run it with `make refresh NB={path}`"
+    )
+
+
+@pytest.mark.parametrize("path", STORED, ids=ids(STORED))
+def test_errors_only_where_expected(path):
+    for i, cell in enumerate(load(path)["cells"], start=1):
+        errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
+        expected = "raises-exception" in tags(cell)
+        assert not (errors and not expected), f"{path}: cell {i} stores an error but is not tagged raises-exception"
+        assert not (expected and not errors), f"{path}: cell {i} is tagged raises-exception but raised nothing"
+
+
+@pytest.mark.parametrize("path", STORED, ids=ids(STORED))
+def test_no_tool_metadata_or_progress_bars(path):
+    nb = load(path)
+    assert "jupytext" not in nb["metadata"], f"{path}: authoring-tool metadata left in the notebook"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3", f"{path}: kernel is not python3"
+    for i, cell in enumerate(code_cells(nb), start=1):
+        for out in cell.get("outputs", []):
+            text = "".join(out.get("text", ""))
+            assert "it/s]" not in text and "\r" not in text, f"{path}: code cell {i} stores a progress bar"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
+def test_chapter_card_and_summary(path):
+    cells = load(path)["cells"]
+    number = int(path.name[:2])
+    first = source(cells[0])
+    assert re.match(rf"# {number}\. \S", first), f"{path}: the first cell must start with '# {number}. Title'"
+    assert "What you will learn" in first and "Before you start" in first, (
+        f"{path}: the first cell needs 'What you will learn' and 'Before you start'"
+    )
+    markdown = "\n".join(source(c) for c in cells if c["cell_type"] == "markdown")
+    assert re.search(r"^#+ Summary", markdown, flags=re.MULTILINE), f"{path}: no Summary section"
+    assert f"exercises/{path.name}" in markdown, f"{path}: no pointer to exercises/{path.name}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
+def test_chapter_checks_its_results(path):
+    code = "\n".join(source(c) for c in code_cells(load(path)))
+    assert code.count("assert ") >= 5, f"{path}: fewer than five assertions; check every computed result"
+
+
+@pytest.mark.parametrize("path", STORED, ids=ids(STORED))
+def test_figures_have_caption_and_alt_text(path):
+    for i, cell in enumerate(code_cells(load(path)), start=1):
+        has_image = any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+        if not has_image:
+            continue
+        meta = cell["metadata"].get("mystnb", {})
+        caption = meta.get("figure", {}).get("caption", "")
+        alt = meta.get("image", {}).get("alt", "")
+        assert caption.strip() and alt.strip(), f"{path}: code cell {i} shows a figure without caption and alt text"
+
+
+def _config_url() -> str:
+    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    match = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", text, flags=re.MULTILINE)
+    assert match, "_config.yml has no repository url"
+    return match.group(1)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
+def test_colab_setup_cell(path):
+    """The first code cell installs the course's package on Colab only, from the repository in _config.yml."""
+    first = source(code_cells(load(path))[0])
+    assert 'if "google.colab" in sys.modules:' in first, f"{path}: the first code cell is not the Colab setup cell"
+    urls = re.findall(r"git\+(https://\S+?)[\"'@]", first)
+    assert urls == [_config_url()], f"{path}: the Colab cell installs from {urls}, not {_config_url()}"
+    assert not code_cells(load(path))[0]["outputs"], f"{path}: the Colab setup cell printed something locally"
