@@ -1,0 +1,145 @@
+"""Public tests of exercise 01, the linear model: MSE, the matrix-form prediction, least squares."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.core import Fail, StudentError, question
+
+NB = "01_linear_model"
+
+q1 = question(NB, "q1", "the mean squared error")
+q2 = question(NB, "q2", "predictions in matrix form")
+q3 = question(NB, "q3", "least squares with a bias")
+q4 = question(NB, "q4", "the best constant prediction")
+q5 = question(NB, "q5", "what repeating the data does to the loss")
+
+
+@q1.test()
+def mse_vectors(ctx):
+    """equals the mean of squared residuals on fresh vectors"""
+    n = int(ctx.rng.integers(5, 40))
+    y, y_hat = ctx.rng.normal(50, 20, n), ctx.rng.normal(50, 20, n)
+    want = np.mean((y_hat - y) ** 2)
+    got = as_number(ctx.call("mse", y_hat, y), "mse(y_hat, y)")
+    if np.isclose(got, n * want):
+        raise Fail(f"mse is {n} times too large (N = {n}): it should be the mean, not the sum, of the squares")
+    if np.isclose(got, np.sqrt(want)):
+        raise Fail("mse returned the root of the mean squared error (the RMSE); drop the square root")
+    if np.isclose(got, np.mean(np.abs(y_hat - y))):
+        raise Fail("mse returned the mean absolute error; square the residuals instead")
+    check_number(got, want, "mse(y_hat, y)", rtol=1e-9)
+
+
+@q1.test()
+def mse_matrices(ctx):
+    """averages over all N·k entries of [N, k] arrays"""
+    n, k = int(ctx.rng.integers(4, 12)), int(ctx.rng.integers(2, 4))
+    y, y_hat = ctx.rng.normal(0, 5, (n, k)), ctx.rng.normal(0, 5, (n, k))
+    want = np.mean((y_hat - y) ** 2)
+    got = as_number(ctx.call("mse", y_hat, y), "mse on [N, k] arrays")
+    if np.isclose(got, k * want):
+        raise Fail(f"mse on [N, k] arrays is {k} times too large: divide by N·k, the number of entries, not by N")
+    check_number(got, want, "mse on [N, k] arrays", rtol=1e-9)
+
+
+@q1.test()
+def mse_refuses_broadcast(ctx):
+    """refuses predictions [N] against targets [N, 1] with a ValueError"""
+    n = int(ctx.rng.integers(5, 15))
+    y_hat, y = ctx.rng.normal(size=n), ctx.rng.normal(size=(n, 1))
+    try:
+        got = ctx.call("mse", y_hat, y)
+    except StudentError as error:
+        if str(error).startswith("ValueError"):
+            return
+        raise Fail(f"mse should raise ValueError on shapes [N] and [N, 1]; it raised {error}") from None
+    raise Fail(f"mse accepted shapes [{n}] and [{n}, 1] and returned {as_number(got, 'mse'):.4g}: the difference "
+               f"broadcasts to [{n}, {n}]; compare the shapes and raise ValueError")
+
+
+def _matrix_case(ctx):
+    n, d, k = int(ctx.rng.integers(3, 10)), int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(2, 4))
+    return ctx.rng.normal(size=(n, d)), ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k)
+
+
+@q2.test()
+def predict_values(ctx):
+    """returns X·Wᵀ + b with shape [N, k]"""
+    X, W, b = _matrix_case(ctx)
+    try:
+        got = as_array(ctx.call("predict_matrix", X, W, b), "predict_matrix(X, W, b)")
+    except StudentError as error:
+        if "matmul" in str(error) or "shapes" in str(error) or "aligned" in str(error):
+            raise Fail(f"predict_matrix raised {error}: W has shape [k, d], so the product is X @ W.T") from None
+        raise
+    check_shape(got, (X.shape[0], W.shape[0]), "predict_matrix(X, W, b)")
+    if np.allclose(got, X @ W.T):
+        raise Fail("predict_matrix leaves out the bias b: add it to every row")
+    check_close(got, X @ W.T + b, "predict_matrix(X, W, b)", rtol=1e-9)
+
+
+@q2.test()
+def predict_one_output(ctx):
+    """works for one output (W of shape [1, d], b of shape [1])"""
+    X, W, b = _matrix_case(ctx)
+    got = as_array(ctx.call("predict_matrix", X, W[:1], b[:1]), "predict_matrix with k = 1")
+    check_close(got, X @ W[:1].T + b[:1], "predict_matrix with k = 1", rtol=1e-9)
+
+
+def _lstsq_case(ctx, k):
+    n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(1, 4))
+    X = ctx.rng.normal(10, 3, (n, d))
+    W = ctx.rng.normal(size=(k, d))
+    b = ctx.rng.normal(5, 2, k)
+    Y = X @ W.T + b + ctx.rng.normal(0, 0.5, (n, k))
+    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(n)]), Y, rcond=None)
+    return X, Y, theta[:-1].T, theta[-1]
+
+
+def _check_fit(ctx, k):
+    X, Y, W_ref, b_ref = _lstsq_case(ctx, k)
+    answer = ctx.call("fit_lstsq", X, Y)
+    if not isinstance(answer, tuple) or len(answer) != 2:
+        raise Fail("fit_lstsq should return a pair (W, b)")
+    W, b = as_array(answer[0], "W"), as_array(answer[1], "b")
+    if W.shape == W_ref.T.shape and W.shape != W_ref.shape:
+        raise Fail(f"W has shape {list(W.shape)}; the course stores W as [k, d] = {list(W_ref.shape)} (transpose it)")
+    check_shape(W, W_ref.shape, "W")
+    check_shape(b, b_ref.shape, "b")
+    if np.allclose(b, 0):
+        raise Fail("b is zero: did you forget the column of ones that turns the bias into a weight?")
+    check_close(W, W_ref, "W", rtol=1e-6)
+    check_close(b, b_ref, "b", rtol=1e-6)
+
+
+@q3.test()
+def lstsq_two_outputs(ctx):
+    """matches least squares with a bias on fresh data with two outputs"""
+    _check_fit(ctx, 2)
+
+
+@q3.test()
+def lstsq_one_output(ctx):
+    """matches least squares with a bias on fresh data with one output"""
+    _check_fit(ctx, 1)
+
+
+@q4.test()
+def best_constant(ctx):
+    """returns the constant with the lowest MSE on fresh data"""
+    y = ctx.rng.exponential(10.0, int(ctx.rng.integers(6, 30)))
+    got = as_number(ctx.call("best_constant", y), "best_constant(y)")
+    if np.isclose(got, np.median(y)):
+        raise Fail("that is the median, which minimises the mean absolute error; the MSE wants another statistic")
+    check_number(got, float(np.mean(y)), "best_constant(y)", rtol=1e-9)
+
+
+@q5.test()
+def repeat_factor(ctx):
+    """the factor by which the MSE changes when every example is repeated twice"""
+    got = as_number(ctx.value("repeat_factor"), "repeat_factor")
+    if np.isclose(got, 2.0):
+        raise Fail("2 is what happens to the sum of squared errors; the mean also doubles its count")
+    check_number(got, 1.0, "repeat_factor", rtol=1e-12)
