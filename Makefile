@@ -2,7 +2,8 @@
 #   make book   set up .venv (first time only) and build the site into _build/html
 #   make test   set up .venv (first time only) and run every test: lint, the strict book build,
 #               the project's own tests and nbval over every notebook
-# Others: make refresh [NB=path.ipynb ...], make lab, make lock, make clean.
+# Others: make refresh [NB=path.ipynb ...], make exercises, make grade [SUBMISSIONS=...], make lab,
+# make lock, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,7 +17,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=120 \
                --nbval-sanitize-with tools/nbval_sanitize.cfg
 NOTEBOOK_DIRS := chapters solutions exercises
 
-.PHONY: venv book build test nbval lint refresh lab lock clean
+.PHONY: venv book build test nbval lint refresh exercises grade lab lock clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +49,20 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL_FLAGS) tests $(NOTEBOOK_DIRS)
 
 # Re-execute notebooks in place after editing them: all of chapters/ and solutions/, or NB="a.ipynb b.ipynb".
+# Then regenerate the exercises from the (possibly edited) solutions.
 refresh: $(STAMP)
 	$(BIN)/python -m tools.refresh $(NB)
+	$(BIN)/python -m linreg_course.grader.generate
+
+# Write exercises/NN_topic.ipynb from solutions/NN_topic.ipynb (CI fails when they are out of date).
+exercises: $(STAMP)
+	$(BIN)/python -m linreg_course.grader.generate
+
+# Grade notebooks with the course's grader: make grade SUBMISSIONS="path/to/notebooks-or-folders"
+# (default: the exercises/ folder). Reports go to grading-report/ (report.json, junit.xml).
+SUBMISSIONS ?= exercises
+grade: $(STAMP)
+	$(BIN)/python -m linreg_course.grader $(SUBMISSIONS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab
@@ -64,4 +77,4 @@ lock:
 	rm -rf _build/lockenv
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache grading-report

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from linreg_course.grader.execute import empty_report, exercise_key
+from linreg_course.grader.execute import empty_report, exercise_key, load_hidden
 
 #: The hidden tests shipped with the course's repository (a teacher can point --hidden elsewhere).
 DEFAULT_HIDDEN = Path(__file__).resolve().parents[2] / "hidden_tests"
@@ -41,6 +41,11 @@ def find_submissions(paths: list[Path]) -> list[Path]:
 def grade_in_subprocess(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Grade one submission in a fresh process; a crash or a timeout still yields a report."""
     key = exercise_key(path, args.exercise)
+    if key:
+        try:
+            load_hidden(args.hidden, key)  # so that a report written here counts the hidden tests' points
+        except KeyError:
+            pass
     if not path.is_file():
         return empty_report(path, key, "no such file")
     with tempfile.TemporaryDirectory(prefix="linreg-report-") as tmp:

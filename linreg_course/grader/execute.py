@@ -171,13 +171,20 @@ def exercise_key(path: Path, forced: str | None = None) -> str | None:
     return path.stem if len(path.stem) > 3 and path.stem[:2].isdigit() and path.stem[2] == "_" else None
 
 
+_LOADED_HIDDEN: set[Path] = set()
+
+
 def load_hidden(directory: Path | None, key: str) -> bool:
-    """Import the hidden tests of exercise `key` from `directory` (they add tests to its questions)."""
+    """Import the hidden tests of exercise `key` from `directory` (they add tests to its questions), once."""
     if directory is None:
         return False
-    path = directory / f"ch{key}.py"
+    path = (directory / f"ch{key}.py").resolve()
     if not path.exists():
         return False
+    if path in _LOADED_HIDDEN:
+        return True
+    _LOADED_HIDDEN.add(path)
+    questions_for(key)
     spec = importlib.util.spec_from_file_location(f"linreg_course_hidden_ch{key}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -212,12 +219,12 @@ def grade(path: Path, key: str | None = None, hidden_dir: Path | None = None, ce
         questions = questions_for(key)
     except KeyError as error:
         return empty_report(path, key, str(error.args[0]))
+    load_hidden(hidden_dir, key)
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
     except Exception as error:
         return empty_report(path, key, f"not a valid notebook: {type(error).__name__}: {error}".strip())
-    load_hidden(hidden_dir, key)
 
     workdir = Path(tempfile.mkdtemp(prefix="linreg-grade-"))
     cell_errors: list[dict[str, Any]] = []
