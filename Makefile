@@ -17,7 +17,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=120 \
                --nbval-sanitize-with tools/nbval_sanitize.cfg
 NOTEBOOK_DIRS := chapters solutions exercises
 
-.PHONY: venv book build test nbval lint refresh exercises grade lab lock clean
+.PHONY: venv book book-student build test nbval lint refresh exercises grade lab lock clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ book: build
 	@echo
 	@echo "The site is in $(SITE)/. Open $(SITE)/index.html in a browser,"
 	@echo "or serve it:  $(BIN)/python -m http.server --directory $(SITE) 8000  and visit http://localhost:8000"
+
+# The student-facing site: the same book without the Solutions part, in _build/student/html.
+book-student: $(STAMP)
+	$(BIN)/python -m tools.student_book
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going \
+	    --toc _build/student/_toc.yml --config _build/student/_config.yml --path-output _build/student
+	@echo "The student site (no solutions) is in _build/student/_build/html/."
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

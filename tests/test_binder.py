@@ -1,0 +1,55 @@
+"""Binder installs the CPU build of torch and the course's package, at the project's pinned versions."""
+
+from __future__ import annotations
+
+import re
+
+from tools.notebook_settings import ROOT
+
+
+def _pins(path):
+    pins = {}
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==(\S+)$", line.strip())
+        if match:
+            pins[match.group(1).lower().replace("_", "-")] = match.group(2)
+    return pins
+
+
+def test_binder_pins_agree_with_the_project():
+    binder, project = _pins("binder/requirements.txt"), _pins("constraints.txt")
+    assert binder, "binder/requirements.txt pins nothing"
+    for name, version in binder.items():
+        assert name in project, f"binder pins {name}, which the project does not use"
+        assert version.removesuffix("+cpu") == project[name], f"binder pins {name}=={version}, project {project[name]}"
+
+
+def test_binder_takes_torch_from_the_cpu_index():
+    text = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in text
+    assert re.search(r"^torch==\S+\+cpu$", text, flags=re.MULTILINE), "torch must be the +cpu build"
+
+
+def test_binder_installs_the_course_package_and_python_311():
+    post_build = (ROOT / "binder/postBuild").read_text(encoding="utf-8")
+    assert "pip install --no-deps -e ." in post_build
+    assert (ROOT / "binder/postBuild").stat().st_mode & 0o111, "postBuild must be executable"
+    assert (ROOT / "binder/runtime.txt").read_text().strip() == "python-3.11"
+
+
+def test_every_notebook_dependency_is_on_binder():
+    """Every package a notebook imports is installed on Binder (or comes with Python or the kernel)."""
+    import json
+
+    provided = set(_pins("binder/requirements.txt")) | {"linreg-course", "ipykernel"}
+    module_to_package = {"sklearn": "scikit-learn", "linreg_course": "linreg-course", "IPython": "ipykernel"}
+    for path in sorted(ROOT.glob("[ces]*/[0-9][0-9]_*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+        for module in re.findall(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", code, flags=re.MULTILINE):
+            package = module_to_package.get(module, module)
+            if package in {"sys", "os", "math", "time", "tempfile", "warnings", "itertools", "functools",
+                           "copy", "pathlib", "json", "collections", "dataclasses", "typing", "random",
+                           "statistics", "io", "contextlib", "__future__", "timeit", "gc", "inspect", "re"}:
+                continue
+            assert package in provided, f"{path.relative_to(ROOT)} imports {module}, which Binder does not install"
