@@ -7,7 +7,7 @@ import re
 import pytest
 from notebook_files import CHAPTERS, STORED, code_cells, load, source, tags
 
-from tools.notebook_settings import ROOT
+from tools.notebook_settings import NOTEBOOK_DIRS, ROOT, notebooks
 
 
 def ids(paths):
@@ -82,11 +82,30 @@ def _config_url() -> str:
     return match.group(1)
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=ids(CHAPTERS))
+ALL = notebooks(NOTEBOOK_DIRS)
+
+
+@pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_colab_setup_cell(path):
-    """The first code cell installs the course's package on Colab only, from the repository in _config.yml."""
+    """The first code cell installs the course's package on Colab only, from the repository in _config.yml.
+
+    Every notebook needs it: chapters load the data sets from the package, exercises and solutions `check`.
+    """
     first = source(code_cells(load(path))[0])
     assert 'if "google.colab" in sys.modules:' in first, f"{path}: the first code cell is not the Colab setup cell"
     urls = re.findall(r"git\+(https://\S+?)[\"'@]", first)
     assert urls == [_config_url()], f"{path}: the Colab cell installs from {urls}, not {_config_url()}"
     assert not code_cells(load(path))[0]["outputs"], f"{path}: the Colab setup cell printed something locally"
+
+
+def test_colab_cell_does_nothing_outside_colab(tmp_path):
+    """Run the exact Colab cell of chapter 1 in a fresh kernel: no output, no error, no install."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    cell = code_cells(load(CHAPTERS[0]))[0]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source(cell)),
+                                         nbformat.v4.new_code_cell("print('google.colab' in sys.modules)")])
+    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert nb.cells[0].outputs == []
+    assert nb.cells[1].outputs[0]["text"] == "False\n"
