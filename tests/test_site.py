@@ -179,30 +179,32 @@ def _is_redirect(path: Path) -> bool:
     return 'http-equiv="Refresh"' in path.read_text(encoding="utf-8", errors="replace")[:2000]
 
 
-def test_every_page_loads_cleanly(browser, site_url):
-    problems = []
-    for path in pages(SITE):
-        if _is_redirect(SITE / path):  # index.html only forwards to the landing page, checked in its own right
-            continue
-        found, _ = check_page(browser, site_url + path.as_posix())
-        problems += [f"{path}: {p}" for p in found]
+@pytest.fixture(scope="module")
+def visited(browser, site_url):
+    """Every page of the site loaded once in the browser: {page: (problems, what it showed)}."""
+    return {path: check_page(browser, site_url + path.as_posix())
+            for path in pages(SITE) if not _is_redirect(SITE / path)}  # index.html only forwards
+
+
+def test_every_page_loads_cleanly(visited):
+    problems = [f"{path}: {p}" for path, (found, _) in visited.items() for p in found]
     assert not problems, "\n".join(problems[:40])
 
 
 @pytest.mark.parametrize("folder", ["chapters", "exercises", "solutions"])
-def test_launch_buttons_open_the_right_notebook(browser, site_url, folder):
-    built = sorted((SITE / folder).glob("*.html"))
+def test_launch_buttons_open_the_right_notebook(visited, folder):
+    built = [p for p in visited if p.parts[0] == folder]
     assert built, f"no {folder} pages were built"
     for page in built:
         source = f"{folder}/{page.stem}.ipynb"
-        assert (ROOT / source).exists()
-        _, seen = check_page(browser, site_url + f"{folder}/{page.name}")
-        binder = [u for u in seen["links"] if "mybinder.org" in u]
-        colab = [u for u in seen["links"] if "colab.research.google.com" in u]
+        assert (ROOT / source).exists(), f"{page} has no notebook {source}"
+        links = visited[page][1]["links"]
+        binder = [u for u in links if "mybinder.org" in u]
+        colab = [u for u in links if "colab.research.google.com" in u]
         assert binder and all(u.startswith(f"https://mybinder.org/v2/gh/{REPO}/main?") and
-                              u.endswith(source) for u in binder), (page.name, binder)
+                              u.endswith(source) for u in binder), (str(page), binder)
         assert colab and all(u == f"https://colab.research.google.com/github/{REPO}/blob/main/{source}"
-                             for u in colab), (page.name, colab)
+                             for u in colab), (str(page), colab)
 
 
 def test_search_answers_a_query(browser, site_url):
