@@ -1,0 +1,533 @@
+"""Public tests of exercise 04, autograd: gradients from backward(), a gradient-descent loop on leaf
+tensors, a learning rate from the data, accumulating gradients, and a float32 tolerance.
+
+Arguments are float64 tensors (copies, built from `ctx.rng` numbers). The student's results may come
+back through pickling (the command-line grader), which keeps a tensor's values and `requires_grad` but
+not its `.grad` or its graph, so the tests judge values and types only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from linreg_course.grader.compare import as_array, as_number, check_gradient, check_shape
+from linreg_course.grader.core import Fail, StudentError, question
+
+NB = "04_autograd"
+
+q1 = question(NB, "q1", "the gradient from backward()")
+q2 = question(NB, "q2", "gradient descent with autograd")
+q3 = question(NB, "q3", "a learning rate from the data")
+q4 = question(NB, "q4", "gradients add up")
+q5 = question(NB, "q5", "comparing float32 with float64")
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def _tensor(a, requires_grad: bool = False) -> torch.Tensor:
+    """A float64 tensor holding a copy of `a` (a leaf; it requires a gradient if asked to)."""
+    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
+
+
+def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-8, atol: float = 1e-10) -> bool:
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    return got.shape == want.shape and bool(np.all(np.isfinite(got))) and np.allclose(got, want, rtol=rtol,
+                                                                                      atol=atol)
+
+
+#: Pieces of PyTorch's error messages, and what they usually mean in this exercise.
+_HINTS = [
+    ("a leaf Variable that requires grad is being used in an in-place operation",
+     "an in-place update of w or b outside `with torch.no_grad():`; autograd refuses to change a leaf it "
+     "records, so do the update inside that block"),
+    ("does not require grad and does not have a grad_fn",
+     "the loss does not depend on any tensor that requires a gradient: give the parameters "
+     "requires_grad=True, and do not detach or replace them in the update (update in place under "
+     "torch.no_grad())"),
+    ("backward through the graph a second time",
+     "backward() ran twice on the same graph: compute a fresh loss (a new forward pass) at every step"),
+    ("'NoneType' object has no attribute 'zero_'",
+     "a .grad is still None when you zero it: zero the gradients after backward() and the update"),
+    ("NoneType",
+     "a .grad is None: after an update written as `w = w - lr * w.grad`, w is a new non-leaf tensor whose "
+     ".grad stays None; update in place (`w -= lr * w.grad`) inside torch.no_grad()"),
+]
+
+
+def _call(ctx, name: str, *args):
+    """Call the student's function; an exception PyTorch raises for a classic mistake gets a hint."""
+    try:
+        return ctx.call(name, *args)
+    except StudentError as error:
+        for piece, hint in _HINTS:
+            if piece in str(error):
+                raise Fail(f"your code raised {error}. Likely cause: {hint}") from None
+        raise
+
+
+def _number(value, what: str) -> float:
+    if hasattr(value, "detach"):
+        value = value.detach()
+    return as_number(value, what)
+
+
+# ---------------------------------------------------------------- q1: autograd_gradients
+
+
+def _ref_grad(X, Y, W, b) -> tuple[np.ndarray, np.ndarray]:
+    E = X @ W.T + b - Y
+    return 2 / E.size * E.T @ X, 2 / E.size * E.sum(axis=0)
+
+
+def _grad_pair(ctx, X, Y, W, b, requires_grad: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    args = (_tensor(X), _tensor(Y), _tensor(W, requires_grad), _tensor(b, requires_grad))
+    answer = _call(ctx, "autograd_gradients", *args)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Fail(f"autograd_gradients should return a pair (dL/dW, dL/db), not a {type(answer).__name__}")
+    dW, db = answer
+    if dW is None:
+        raise Fail("dL/dW is None: W.grad stays None unless the copy of W has requires_grad=True before the "
+                   "forward pass and backward() runs on the loss")
+    if db is None:
+        raise Fail("dL/db is None: the bias gradient is missing; give the copy of b requires_grad=True as well")
+    for label, g in (("dL/dW", dW), ("dL/db", db)):
+        if isinstance(g, torch.Tensor) and g.dtype != torch.float64:
+            raise Fail(f"{label} is a {g.dtype} tensor, so it carries that precision's rounding error; the arguments "
+                       "are float64: keep them float64 (PyTorch's default dtype, float32, is only for tensors "
+                       "made from Python numbers)")
+    return as_array(dW, "dL/dW"), as_array(db, "dL/db")
+
+
+def _check_shapes(dW: np.ndarray, db: np.ndarray, k: int, d: int) -> None:
+    if dW.shape == (d, k) and k != d:
+        raise Fail(f"dL/dW has shape {list(dW.shape)} = [d, k]; it must have the shape of W, [k, d] = {[k, d]}")
+    check_shape(dW, (k, d), "dL/dW")
+    check_shape(db, (k,), "dL/db")
+
+
+def _check_autograd(ctx, X, Y, W, b, requires_grad: bool = False) -> None:
+    n, k, d = X.shape[0], W.shape[0], W.shape[1]
+    dW, db = _grad_pair(ctx, X, Y, W, b, requires_grad)
+    dW_ref, db_ref = _ref_grad(X, Y, W, b)
+    _check_shapes(dW, db, k, d)
+    factors = {}  # later entries win when two factors coincide (k = 1 or N = 1)
+    factors[n] = (f"the loss averages over the k outputs but sums over the N = {n} examples; take the mean over "
+                  "all N·k entries")
+    factors[k] = (f"the loss sums the squares over the k = {k} outputs and averages over the examples only; take "
+                  "the mean over all N·k entries (torch.mean of the whole matrix)")
+    factors[n * k] = (f"the loss is the sum of the squared errors, N·k = {n}·{k} times the mean; use torch.mean "
+                      "over all entries")
+    for factor, why in factors.items():
+        if factor > 1 and _close(dW, factor * dW_ref, 1e-6) and _close(db, factor * db_ref, 1e-6):
+            raise Fail(f"both gradients are {factor} times too large: {why}")
+    check_gradient(dW, dW_ref, "dL/dW", n=n * k)
+    check_gradient(db, db_ref, "dL/db", n=n * k)
+
+
+def _matrix_data(ctx, n: int, d: int, k: int):
+    X = ctx.rng.normal(4.0, 3.0, (n, d))
+    Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(0.0, 3.0, k) + ctx.rng.normal(0.0, 0.5, (n, k))
+    return X, Y
+
+
+@q1.test()
+def autograd_fresh(ctx):
+    """matches (2/Nk)·EᵀX and (2/Nk)·Eᵀ1, with the shapes of W and b, on fresh data"""
+    d, k = int(ctx.rng.integers(2, 5)), 0
+    while k in (0, d):
+        k = int(ctx.rng.integers(2, 4))
+    n = int(ctx.rng.integers(6, 15))
+    X, Y = _matrix_data(ctx, n, d, k)
+    _check_autograd(ctx, X, Y, ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k))
+
+
+@q1.test()
+def autograd_one_output(ctx):
+    """works with one input and one output (X and Y of shape [N, 1])"""
+    n = int(ctx.rng.integers(5, 20))
+    X, Y = _matrix_data(ctx, n, 1, 1)
+    W, b = ctx.rng.normal(size=(1, 1)), ctx.rng.normal(size=1)
+    dW, db = _grad_pair(ctx, X, Y, W, b)
+    # the classic slip: predictions of shape [N] against targets [N, 1] broadcast to an [N, N] residual
+    Wt, bt = _tensor(W, True), _tensor(b, True)
+    torch.mean(((_tensor(X) @ Wt.T + bt).reshape(-1) - _tensor(Y)) ** 2).backward()
+    if dW.size == 1 and db.size == 1 and _close(dW.ravel(), Wt.grad.numpy().ravel(), 1e-6) \
+            and _close(db.ravel(), bt.grad.numpy().ravel(), 1e-6):
+        raise Fail(f"your gradient is that of a loss whose residual broadcast to [{n}, {n}]: predictions of shape "
+                   f"[N] met targets of shape [N, 1]; keep both [N, 1] (do not flatten one of them)")
+    _check_autograd(ctx, X, Y, W, b)
+
+
+@q1.test()
+def autograd_optimum(ctx):
+    """vanishes at the least-squares optimum"""
+    n, d, k = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(1, 4)), int(ctx.rng.integers(2, 4))
+    X, Y = _matrix_data(ctx, n, d, k)
+    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(n)]), Y, rcond=None)
+    dW, db = _grad_pair(ctx, X, Y, theta[:d].T.copy(), theta[d].copy())
+    _check_shapes(dW, db, k, d)
+    scale = np.linalg.norm(np.concatenate([g.ravel() for g in _ref_grad(X, Y, np.zeros((k, d)), np.zeros(k))]))
+    size = np.linalg.norm(np.concatenate([dW.ravel(), db.ravel()]))
+    if not size <= 1e-8 * scale:
+        raise Fail(f"at the least-squares optimum the gradient should vanish, but its norm is {size:.4g} (against "
+                   f"{scale:.4g} at W = 0, b = 0): is the loss the mean squared error of X @ W.T + b?")
+
+
+# ---------------------------------------------------------------- q2: descend
+
+
+def _ref_descend(w: float, b: float, x: np.ndarray, y: np.ndarray, lr: float, steps: int,
+                 mistake: str | None = None) -> tuple[float, float, np.ndarray]:
+    """Reference gradient descent on the MSE of w x + b; `mistake` replays a classic slip."""
+    n = len(x)
+    acc_w = acc_b = 0.0
+    history = []
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            e = w * x + b - y
+            loss, gw, gb = np.mean(e**2), 2 * np.mean(e * x), 2 * np.mean(e)
+            if mistake == "sum":
+                loss, gw, gb = n * loss, n * gw, n * gb
+            if mistake in ("accumulate", "accumulate w"):
+                acc_w += gw
+                gw = acc_w
+            if mistake in ("accumulate", "accumulate b"):
+                acc_b += gb
+                gb = acc_b
+            if mistake == "sign":
+                gw, gb = -gw, -gb
+            if mistake == "no bias":
+                gb = 0.0
+            w, b = w - lr * gw, b - lr * gb
+            if mistake == "log after":
+                loss = np.mean((w * x + b - y) ** 2)
+            history.append(loss)
+    return w, b, np.array(history)
+
+
+_MISTAKES = {
+    "accumulate": "it matches gradient descent whose gradients are never zeroed: backward() adds into .grad, "
+                  "so each step followed the sum of all gradients so far; zero both gradients after each "
+                  "update (w.grad.zero_() or w.grad = None)",
+    "accumulate w": "it matches a loop that zeroes b.grad but not w.grad: backward() adds into .grad, so zero "
+                    "both gradients after each update",
+    "accumulate b": "it matches a loop that zeroes w.grad but not b.grad: backward() adds into .grad, so zero "
+                    "both gradients after each update",
+    "sum": "the losses are N times the mean squared error: the loss is the sum of the squares, which also "
+           "makes the gradient N times too large; use torch.mean",
+    "sign": "the loss grows: the steps go up the gradient; subtract lr times the gradient",
+    "no bias": "b is never updated: update b in the same way as w",
+    "log after": "history holds the loss after each update; append the loss the step starts from (computed "
+                 "before backward())",
+}
+
+
+def _run(ctx, name: str, *args) -> tuple:
+    """The student's (w, b, history) with numbers for values (types are judged by a separate test)."""
+    answer = _call(ctx, name, *args)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+        raise Fail(f"{name} should return a triple (w, b, history), not a {type(answer).__name__}")
+    w, b, history = answer
+    if not isinstance(history, (list, tuple)):
+        raise Fail(f"history should be a list of Python floats, not a {type(history).__name__}")
+    values = np.array([_number(v, "each entry of history") for v in history])
+    for label, t in (("w", w), ("b", b)):
+        if isinstance(t, torch.Tensor) and t.dtype != torch.float64:
+            raise Fail(f"the returned {label} is a {t.dtype} tensor: PyTorch's default dtype is float32, so a "
+                       "tensor made from a Python number needs dtype=torch.float64 to keep double precision")
+    return _number(w, "w"), _number(b, "b"), values, answer
+
+
+def _compare_run(got: tuple, want: tuple, what: str) -> str | None:
+    """None if the runs agree; otherwise what differs."""
+    w, b, history = got[:3]
+    w_ref, b_ref, h_ref = want
+    if len(history) != len(h_ref):
+        return f"history has {len(history)} entries; {what} runs {len(h_ref)} steps, one loss per step"
+    if not _close(history, h_ref):
+        bad = int(np.argmax(~np.isclose(history, h_ref, rtol=1e-8, atol=1e-10)))
+        return f"history[{bad}] = {history[bad]:.6g}, expected {h_ref[bad]:.6g}"
+    if not _close([w, b], [w_ref, b_ref]):
+        return f"after the last step (w, b) = ({w:.6g}, {b:.6g}), expected ({w_ref:.6g}, {b_ref:.6g})"
+    return None
+
+
+def _name_mistake(got: tuple, start: tuple, x, y, lr: float, steps: int) -> None:
+    """`Fail` naming the classic slip the student's run reproduces, if any."""
+    for mistake, why in _MISTAKES.items():
+        if steps < 2 and mistake.startswith("accumulate"):
+            continue
+        replay = _ref_descend(*start, x, y, lr, steps, mistake)
+        if _compare_run(got, replay, "it") is None:
+            raise Fail(f"your run is wrong: {why}")
+
+
+def _check_descend(ctx, x, y, w0: float, b0: float, lr: float, steps: int) -> None:
+    args = (_tensor(w0, True), _tensor(b0, True), _tensor(x), _tensor(y), lr, steps)
+    got = _run(ctx, "descend", *args)
+    problem = _compare_run(got, _ref_descend(w0, b0, x, y, lr, steps), "descend")
+    if problem is None:
+        return
+    _name_mistake(got, (w0, b0), x, y, lr, steps)
+    raise Fail(f"descend does not match the reference loop: {problem}")
+
+
+def _line_data(ctx, n: int, loc: float, scale: float):
+    x = ctx.rng.normal(loc, scale, n)
+    y = float(ctx.rng.uniform(-3.0, 3.0)) * x + float(ctx.rng.uniform(-20.0, 20.0)) + ctx.rng.normal(0.0, 1.0, n)
+    return x, y
+
+
+def _lam_max(x: np.ndarray) -> float:
+    X_tilde = np.column_stack([x, np.ones(len(x))])
+    return float(np.linalg.eigvalsh(2 / len(x) * X_tilde.T @ X_tilde)[-1])
+
+
+@q2.test()
+def descend_fresh(ctx):
+    """matches the reference loop on fresh data (up to 10 steps)"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(8, 30)), 5.0, 3.0)
+    lr = float(0.5 / _lam_max(x))
+    _check_descend(ctx, x, y, float(ctx.rng.normal(0, 2)), float(ctx.rng.normal(0, 5)), lr,
+                   int(ctx.rng.integers(5, 11)))
+
+
+@q2.test()
+def descend_one_step(ctx):
+    """one step moves w and b by −η times the gradient and logs the starting loss"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(5, 20)), 0.0, 4.0)
+    lr = float(ctx.rng.uniform(0.01, 0.05))
+    _check_descend(ctx, x, y, float(ctx.rng.normal(0, 2)), float(ctx.rng.normal(0, 5)), lr, 1)
+
+
+@q2.test()
+def descend_many_steps(ctx):
+    """40 steps at a learning rate near the limit match the loop that zeroes its gradients"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(10, 40)), -2.0, 5.0)
+    lr = float(0.9 / _lam_max(x))
+    _check_descend(ctx, x, y, 0.0, 0.0, lr, 40)
+
+
+def _check_types(answer: tuple, steps: int, name: str) -> None:
+    w, b, history = answer
+    for label, t in (("w", w), ("b", b)):
+        if not isinstance(t, torch.Tensor):
+            raise Fail(f"{label} should be returned as the tensor itself, not a {type(t).__name__}")
+        if not t.requires_grad:
+            raise Fail(f"the returned {label} no longer requires a gradient: it was detached or replaced by a new "
+                       "tensor; update the leaf in place inside torch.no_grad() so it stays the same tensor")
+    if not isinstance(history, list):
+        raise Fail(f"history should be a list, not a {type(history).__name__}")
+    if len(history) != steps:
+        raise Fail(f"{name} ran {steps} steps but history has {len(history)} entries: log one loss per step")
+    for value in history:
+        if isinstance(value, torch.Tensor):
+            raise Fail("history holds tensors: each one keeps its step's graph alive (a memory leak in a long "
+                       "run); append loss.item(), a Python float")
+        if not isinstance(value, float):
+            raise Fail(f"history holds a {type(value).__name__}; append loss.item(), a Python float")
+
+
+@q2.test()
+def descend_types(ctx):
+    """returns the tensors w and b (still requiring a gradient) and a list of Python floats"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(6, 20)), 3.0, 2.0)
+    steps = int(ctx.rng.integers(3, 7))
+    lr = float(0.5 / _lam_max(x))
+    got = _run(ctx, "descend", _tensor(0.5, True), _tensor(-1.0, True), _tensor(x), _tensor(y), lr, steps)
+    _check_types(got[3], steps, "descend")
+
+
+# ---------------------------------------------------------------- q3: train
+
+
+def _ref_train(x, y, steps: int, lr: float | None = None):
+    return _ref_descend(0.0, 0.0, x, y, 1 / _lam_max(x) if lr is None else lr, steps)
+
+
+def _first_loss(h0: float, x: np.ndarray, y: np.ndarray) -> None:
+    """`Fail` unless the first logged loss is the loss at w = b = 0, mean(y²), naming the likely slip."""
+    start = float(np.mean(y**2))
+    if np.isclose(h0, start, rtol=1e-8):
+        return
+    if np.isclose(h0, len(x) * start, rtol=1e-8):
+        raise Fail(f"the first loss is {h0:.6g}, N = {len(x)} times the mean squared error at w = b = 0: the loss "
+                   "is the sum of the squares; use torch.mean")
+    after = _ref_train(x, y, 1)
+    if np.isclose(h0, np.mean((after[0] * x + after[1] - y) ** 2), rtol=1e-8):
+        raise Fail(f"the first loss is {h0:.6g}, the loss after the first update: log the loss before the update")
+    raise Fail(f"the first loss is {h0:.6g}, but at w = b = 0 it is mean(y²) = {start:.6g}: start from w = b = 0 "
+               "and log the loss before the first update")
+
+
+def _diagnose_train(ctx, x, y, got: tuple, steps: int) -> None:
+    """`Fail` naming what is wrong in `train`, from the learning rate its first step reveals."""
+    lam = _lam_max(x)
+    limit, want = 2 / lam, 1 / lam
+    _name_mistake(got, (0.0, 0.0), x, y, want, steps)
+    w1, b1, h1, _ = _run(ctx, "train", _tensor(x), _tensor(y), 1)
+    if len(h1) != 1:
+        raise Fail(f"train(x, y, 1) returned {len(h1)} losses; log one loss per step")
+    _first_loss(h1[0], x, y)
+    gw, gb = -2 * np.mean(x * y), -2 * np.mean(y)
+    eta_w, eta_b = -w1 / gw, -b1 / gb
+    if np.isclose(eta_w, eta_b, rtol=1e-6):
+        eta = eta_w
+        diverged = "" if np.all(np.isfinite(got[2])) and got[2][-1] < got[2][0] else \
+            f" (your loss went from {got[2][0]:.4g} to {got[2][-1]:.4g})"
+        if np.isclose(eta, 0.01, rtol=1e-6) and not np.isclose(want, 0.01, rtol=1e-3):
+            if eta > limit:
+                raise Fail(f"you used the chapter's learning rate 0.01, but on these data 2/λ_max = {limit:.4g}, "
+                           f"so gradient descent diverges{diverged}; compute η = 1/λ_max from x")
+            raise Fail(f"you used the chapter's learning rate 0.01; the question asks for η = 1/λ_max computed "
+                       f"from x, here {want:.4g} (on other data 0.01 is above the limit 2/λ_max and diverges)")
+        if np.isclose(eta, limit, rtol=1e-6):
+            raise Fail(f"your learning rate is 2/λ_max = {limit:.4g}, the stability limit itself, where descent "
+                       "no longer converges: is the 2 of H = (2/N) X̃ᵀX̃ missing? The question asks for 1/λ_max")
+        if eta > limit:
+            raise Fail(f"your learning rate η = {eta:.4g} is above the stability limit 2/λ_max = {limit:.4g}, so "
+                       f"gradient descent diverges{diverged}; use η = 1/λ_max = {want:.4g}")
+        if np.isclose(eta, 2 / (len(x) * lam), rtol=1e-6):
+            raise Fail(f"your learning rate is N/2 = {len(x) / 2:g} times too small: λ_max is the largest "
+                       "eigenvalue of H = (2/N) X̃ᵀX̃, not of X̃ᵀX̃")
+        if not np.isclose(eta, want, rtol=1e-6):
+            raise Fail(f"your learning rate is η = {eta:.4g}; the question asks for 1/λ_max = {want:.4g}, with "
+                       "λ_max the largest eigenvalue of H = (2/N) X̃ᵀX̃, X̃ = [x, 1]")
+
+
+def _check_train(ctx, x, y, steps: int) -> tuple:
+    got = _run(ctx, "train", _tensor(x), _tensor(y), steps)
+    problem = _compare_run(got, _ref_train(x, y, steps), "train")
+    if problem is not None:
+        _diagnose_train(ctx, x, y, got, steps)
+        raise Fail(f"train does not match gradient descent from w = b = 0 with η = 1/λ_max: {problem}")
+    return got
+
+
+@q3.test()
+def train_large_inputs(ctx):
+    """matches the reference on fresh data with large inputs (x from 20 to 80, λ_max in the thousands)"""
+    n = int(ctx.rng.integers(10, 25))
+    x = ctx.rng.uniform(20.0, 80.0, n)
+    y = 1.5 * x - 20.0 + ctx.rng.normal(0.0, 3.0, n)
+    _check_train(ctx, x, y, 15)
+
+
+@q3.test()
+def train_reaches_lstsq(ctx):
+    """reaches the least-squares line on well-conditioned data (200 steps)"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(20, 50)), 0.0, 1.0)
+    w, b, history, _ = _check_train(ctx, x, y, 200)
+    theta, *_ = np.linalg.lstsq(np.column_stack([x, np.ones(len(x))]), y, rcond=None)
+    if not _close([w, b], theta, rtol=1e-6, atol=1e-8):
+        raise Fail(f"after 200 steps (w, b) = ({w:.6g}, {b:.6g}), but the least-squares line is "
+                   f"({theta[0]:.6g}, {theta[1]:.6g})")
+
+
+@q3.test()
+def train_types(ctx):
+    """returns the tensors w and b and a list of Python floats, starting at the loss mean(y²)"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(6, 20)), 10.0, 4.0)
+    steps = int(ctx.rng.integers(3, 7))
+    got = _run(ctx, "train", _tensor(x), _tensor(y), steps)
+    _check_types(got[3], steps, "train")
+    _first_loss(got[2][0], x, y)
+
+
+# ---------------------------------------------------------------- q4: factor
+
+
+def _three_backwards(ctx) -> tuple[float, float, float, float]:
+    """Run the question's code on fresh data: (w.grad, b.grad, dL/dw, dL/db)."""
+    n = int(ctx.rng.integers(5, 15))
+    x, y = _line_data(ctx, n, 2.0, 3.0)
+    w, b = _tensor(ctx.rng.normal(), True), _tensor(ctx.rng.normal(), True)
+    loss = torch.mean((w * _tensor(x) + b - _tensor(y)) ** 2)
+    loss.backward(retain_graph=True)
+    loss.backward(retain_graph=True)
+    (2 * loss).backward()
+    e = w.item() * x + b.item() - y
+    return w.grad.item(), b.grad.item(), 2 * np.mean(e * x), 2 * np.mean(e)
+
+
+def _factor(ctx) -> float:
+    got = as_number(ctx.value("factor"), "factor")
+    wrong = {1.0: "backward() does not overwrite .grad: every call adds its gradient to what is there",
+             2.0: "backward() does not overwrite .grad with the last call's gradient (that of 2·loss): it adds",
+             3.0: "there are three calls, but the last one differentiates 2·loss, so it adds 2·dL/dw"}
+    if got in wrong:
+        raise Fail(f"factor = {got:g} is not right: {wrong[got]}")
+    return got
+
+
+@q4.test()
+def factor_value(ctx):
+    """is the multiple of dL/dw that w.grad holds after the three backward() calls"""
+    got = _factor(ctx)
+    w_grad, _, dw, _ = _three_backwards(ctx)
+    if not np.isclose(got, w_grad / dw, rtol=1e-9):
+        raise Fail(f"factor = {got:g} is not right: add up what each backward() call contributes")
+
+
+@q4.test()
+def factor_predicts(ctx):
+    """predicts both w.grad and b.grad on fresh data (simulated)"""
+    got = _factor(ctx)
+    w_grad, b_grad, dw, db = _three_backwards(ctx)
+    if not (np.isclose(got * dw, w_grad, rtol=1e-9) and np.isclose(got * db, b_grad, rtol=1e-9)):
+        raise Fail(f"on fresh data w.grad = {w_grad:.6g} and b.grad = {b_grad:.6g}, but factor × gradient gives "
+                   f"{got * dw:.6g} and {got * db:.6g}")
+
+
+# ---------------------------------------------------------------- q5: answer
+
+
+_OPTIONS = {
+    "a": lambda g32, g64: torch.equal(g32.double(), g64),
+    "b": lambda g32, g64: torch.allclose(g32.double(), g64, rtol=1e-12, atol=0),
+    "c": lambda g32, g64: torch.allclose(g32.double(), g64, rtol=1e-5),
+}
+
+
+def _choice(ctx) -> str:
+    got = ctx.value("answer")
+    if not isinstance(got, str) or got.strip().lower().strip("().") not in _OPTIONS:
+        raise Fail(f'answer should be one of the strings "a", "b", "c", not {got!r}')
+    return got.strip().lower().strip("().")
+
+
+@q5.test()
+def answer_choice(ctx):
+    """is the check that suits float32"""
+    got = _choice(ctx)
+    if got == "a":
+        raise Fail("torch.equal demands the very same bits; float32 rounds every result (about 1e-7 relative), so "
+                   "a correct float32 gradient fails it")
+    if got == "b":
+        raise Fail("rtol=1e-12 is a float64 tolerance; float32's rounding error, about 1e-7 relative, is far "
+                   "larger, so a correct float32 gradient fails it")
+
+
+@q5.test()
+def answer_demo(ctx):
+    """accepts a correct float32 gradient and rejects a wrong one (fresh data, simulated)"""
+    got = _choice(ctx)
+    n = int(ctx.rng.integers(10, 30))
+    x, y = _line_data(ctx, n, 5.0, 2.0)
+    start = np.array([ctx.rng.normal(), ctx.rng.normal(5.0, 2.0)])
+    grads = {}
+    for dtype in (torch.float64, torch.float32):
+        theta = torch.tensor(start, dtype=dtype, requires_grad=True)
+        xt, yt = torch.tensor(x, dtype=dtype), torch.tensor(y, dtype=dtype)
+        torch.mean((theta[0] * xt + theta[1] - yt) ** 2).backward()
+        grads[dtype] = theta.grad
+    g64, g32 = grads[torch.float64], grads[torch.float32]
+    wrong = g32 * (1 + 1e-3)  # a 0.1 % error, from a slip such as one example left out
+    error = ((g32.double() - g64).abs() / g64.abs()).max().item()
+    if not _OPTIONS[got](g32, g64):
+        raise Fail(f"on fresh data your check ({got}) rejects a correct float32 gradient, whose largest relative "
+                   f"error is {error:.1e}")
+    if _OPTIONS[got](wrong, g64):
+        raise Fail(f"on fresh data your check ({got}) accepts a gradient that is 0.1 % off")
