@@ -124,8 +124,9 @@ def load_record() -> dict:
 
 
 def write_record(record: dict) -> None:
-    TIMES_FILE.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
-    STATUS_PAGE.write_text(render_status(record))
+    text = json.dumps(record, indent=1, sort_keys=True) + "\n"
+    TIMES_FILE.write_text(text)
+    STATUS_PAGE.write_text(render_status(json.loads(text)))  # from what was stored, in its (sorted) order
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,75 @@
+"""Hidden tests of exercise 05: run by the command-line grader only, never by `check` in the notebook."""
+
+import numpy as np
+
+from linreg_course.grader.compare import as_number, check_number
+from linreg_course.grader.core import Fail
+from linreg_course.grader.questions.ch05_regression_from_scratch import (
+    _call_broken,
+    _call_fit,
+    _call_train,
+    _check_broken_loss,
+    _check_broken_params,
+    _check_predict,
+    _diagnose_fit,
+    _diagnose_train,
+    _lam_max,
+    _problem,
+    _t,
+    q1,
+    q2,
+    q3,
+    q4,
+    q6,
+)
+
+
+@q1.test(hidden=True)
+def predict_single_example(ctx):
+    """works on a single example with three outputs"""
+    _check_predict(ctx, ctx.rng.normal(size=(1, 2)), ctx.rng.normal(size=(3, 2)), ctx.rng.normal(size=3),
+                   "predict on one example")
+
+
+@q2.test(hidden=True)
+def mse_vectors_and_columns(ctx):
+    """accepts two vectors [N] and two columns [N, 1] of the same shape"""
+    n = int(ctx.rng.integers(3, 12))
+    y_hat, y = ctx.rng.normal(size=n), ctx.rng.normal(size=n)
+    want = float(np.mean((y_hat - y) ** 2))
+    check_number(as_number(ctx.call("mse_checked", _t(y_hat), _t(y)), "mse_checked on [N]"), want,
+                 "mse_checked on [N] vectors", rtol=1e-9)
+    check_number(as_number(ctx.call("mse_checked", _t(y_hat[:, None]), _t(y[:, None])), "mse_checked on [N, 1]"),
+                 want, "mse_checked on [N, 1] columns", rtol=1e-9)
+
+
+@q3.test(hidden=True)
+def train_one_step_three_outputs(ctx):
+    """one step and then five steps with one input and three outputs"""
+    n = int(ctx.rng.integers(6, 15))
+    X, Y = _problem(ctx, n, 1, 3)
+    W, b, lr = ctx.rng.normal(size=(3, 1)), ctx.rng.normal(size=3), 0.9 / _lam_max(X, 3)
+    _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 1), X, Y, W, b, lr, 1)
+    _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 5), X, Y, W, b, lr, 5)
+
+
+@q4.test(hidden=True)
+def fit_one_input_one_output(ctx):
+    """matches the reference with one input and one output"""
+    n = int(ctx.rng.integers(10, 30))
+    X, Y = _problem(ctx, n, 1, 1)
+    W, b = _call_fit(ctx, X, Y, 15)
+    _diagnose_fit(X, Y, 15, W, b)
+
+
+@q6.test(hidden=True)
+def broken_large_offset(ctx):
+    """handles targets far from zero and decreasing with x"""
+    n = int(ctx.rng.integers(5, 12))
+    x = ctx.rng.uniform(-5, 5, n)
+    y = -3.0 * x + 1000.0 + ctx.rng.normal(0, 1, n)
+    w, b, loss = _call_broken(ctx, x, y)
+    _check_broken_params(x, y, w, b)
+    _check_broken_loss(x, y, loss)
+    if not np.isfinite(loss):
+        raise Fail("loss is not finite")

@@ -1,0 +1,62 @@
+"""Hidden tests of exercise 08: run by the command-line grader only, never by `check` in the notebook."""
+
+import numpy as np
+from torch import nn
+
+from linreg_course.grader.core import Fail
+from linreg_course.grader.questions.ch08_training_with_optim import (
+    _call_make_optimizer,
+    _check_dataset_loss,
+    _check_fit_loss,
+    _check_limit,
+    _check_steps,
+    _fit_case,
+    _linear,
+    _loss_case,
+    _step_case,
+    q1,
+    q2,
+    q3,
+    q4,
+    q5,
+)
+
+
+@q1.test(hidden=True)
+def steps_one_output_one_step(ctx):
+    """one step, then ten, with one output"""
+    model, opt, loss_fn, xb, yb = _step_case(ctx, 1, 0.9)
+    _check_steps(ctx, model, opt, loss_fn, xb, yb, steps=1)
+    _check_steps(ctx, model, opt, loss_fn, xb, yb, steps=10)
+
+
+@q2.test(hidden=True)
+def loss_batch_of_one_and_all(ctx):
+    """works with batches of one row and with a single batch holding every row"""
+    model, loader = _loss_case(ctx, 7, 1, k=1)
+    _check_dataset_loss(ctx, model, loader, nn.MSELoss())
+    model, loader = _loss_case(ctx, 11, 64, k=3)
+    _check_dataset_loss(ctx, model, loader, nn.MSELoss())
+
+
+@q3.test(hidden=True)
+def fit_three_outputs_shuffled(ctx):
+    """matches the reference with three outputs and a shuffled loader, plain SGD"""
+    _check_fit_loss(ctx, _fit_case(ctx, shuffle=True, k=3), epochs=4)
+
+
+@q4.test(hidden=True)
+def optimizer_without_momentum(ctx):
+    """gives plain SGD when momentum is 0"""
+    opt = _call_make_optimizer(ctx, _linear(ctx, 3, 2), 0.05, 0.0)
+    group = opt.param_groups[0]
+    if not (np.isclose(group["lr"], 0.05) and group["momentum"] == 0):
+        raise Fail(f"with lr = 0.05 and momentum = 0 the optimizer has lr = {group['lr']}, momentum = "
+                   f"{group['momentum']}")
+
+
+@q5.test(hidden=True)
+def limit_one_input(ctx):
+    """works with one input, one output and inputs far from zero"""
+    n = int(ctx.rng.integers(6, 20))
+    _check_limit(ctx, ctx.rng.uniform(100, 120, (n, 1)), 1)

@@ -1,0 +1,60 @@
+"""Hidden tests of exercise 11: run by the command-line grader only, never by `check` in the notebook."""
+
+import numpy as np
+
+from linreg_course.grader.core import Fail
+from linreg_course.grader.questions.ch11_capstone import (
+    _call_r2,
+    _call_split,
+    _call_standardise,
+    _call_units,
+    _check_mapped,
+    _check_r2,
+    _reference_split,
+    _standardise_case,
+    q1,
+    q2,
+    q3,
+    q4,
+)
+
+
+@q1.test(hidden=True)
+def split_chapter_sizes(ctx):
+    """gives the chapter's split of 442 patients: 353 for training, 89 for testing"""
+    train, test = _call_split(ctx, 442, 0.2, 0)
+    want_train, want_test = _reference_split(442, 0.2, 0)
+    if (len(train), len(test)) != (353, 89):
+        raise Fail(f"442 patients with test_fraction 0.2 should give 353 and 89 rows, not {len(train)} and {len(test)}")
+    if sorted(train) != sorted(want_train) or sorted(test) != sorted(want_test):
+        raise Fail("the split of the 442 patients with seed 0 differs from the chapter's")
+
+
+@q2.test(hidden=True)
+def standardise_one_test_row(ctx):
+    """works on one column and a single test row"""
+    x_train, x_test = _standardise_case(ctx, d=1, m=1)
+    z_train, z_test, _, _ = _call_standardise(ctx, x_train, x_test)
+    _check_mapped(z_train, z_test, x_train, x_test)
+
+
+@q3.test(hidden=True)
+def units_exact_law(ctx):
+    """recovers an exact law in Fahrenheit from a model fitted in standard units"""
+    celsius = ctx.rng.uniform(-10, 35, 20)
+    fahrenheit = 1.8 * celsius + 32
+    mu_x, sigma_x = np.array([celsius.mean()]), np.array([celsius.std()])
+    mu_y, sigma_y = float(fahrenheit.mean()), float(fahrenheit.std())
+    w, b = _call_units(ctx, np.array([1.0]), 0.0, mu_x, sigma_x, mu_y, sigma_y)
+    if not (np.allclose(w, [1.8], rtol=1e-9) and np.isclose(b, 32.0, rtol=1e-9)):
+        raise Fail(f"a perfect standardised fit (w̃ = 1, b̃ = 0) of °F on °C should give w = 1.8 and b = 32, not "
+                   f"w = {w[0]:.6g} and b = {b:.6g}")
+
+
+@q4.test(hidden=True)
+def r2_reference_points(ctx):
+    """gives 1 for perfect predictions and 0 for predicting the mean"""
+    y = ctx.rng.normal(100, 25, 15)
+    if not np.isclose(_call_r2(ctx, y.copy(), y), 1.0, atol=1e-12):
+        raise Fail("perfect predictions should give R² = 1")
+    _check_r2(ctx, np.full_like(y, y.mean()), y, "r2_score of the mean prediction")

@@ -1,0 +1,552 @@
+"""Public tests of exercise 09, conditioning and feature scaling: the Hessian and its condition number,
+standardising with the training statistics, mapping parameters back to the original units, the step count
+the eigenvalues predict, the stability limit on the crop data and a closed form that survives float32.
+
+The references are written here in NumPy float64; the inputs are fresh and built from `ctx.rng`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.core import Fail, StudentError, question
+
+NB = "09_conditioning"
+
+q1 = question(NB, "q1", "the Hessian and its condition number")
+q2 = question(NB, "q2", "standardising with the training statistics")
+q3 = question(NB, "q3", "back to the original units")
+q4 = question(NB, "q4", "how many steps the eigenvalues predict")
+q5 = question(NB, "q5", "the largest stable learning rate on the crop data")
+q6 = question(NB, "q6", "a closed form that survives float32")
+
+
+def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
+    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
+            and np.allclose(got, want, rtol=rtol, atol=atol))
+
+
+def _pair(answer, what: str, names: str = "(W, b)"):
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise Fail(f"{what} should return a pair {names}, not a {type(answer).__name__}")
+    return answer
+
+
+# ---------------------------------------------------------------- q1: hessian, condition_number
+
+
+def _inputs(ctx, n: int, d: int) -> np.ndarray:
+    """Inputs with positive offsets, like the crop data, so that the bias matters."""
+    return ctx.rng.normal(ctx.rng.uniform(2, 10, d), ctx.rng.uniform(0.5, 3, d), (n, d))
+
+
+def _ref_hessian(X: np.ndarray, k: int) -> np.ndarray:
+    X_tilde = np.column_stack([X, np.ones(len(X))])
+    return 2 / (len(X) * k) * X_tilde.T @ X_tilde
+
+
+def _check_hessian(ctx, n: int, d: int, k: int, what: str) -> None:
+    X = _inputs(ctx, n, d)
+    got = as_array(ctx.call("hessian", X, k), what)
+    want = _ref_hessian(X, k)
+    if got.shape == (d, d):
+        raise Fail(f"{what} has shape [{d}, {d}]: append the column of ones to X first, so that the bias is a "
+                   f"parameter too and H has shape [d+1, d+1] = [{d + 1}, {d + 1}]")
+    check_shape(got, want.shape, what)
+    if _close(got, want):
+        return
+    X_first = np.column_stack([np.ones(n), X])
+    scale = 2 / (n * k)
+    if _close(got, scale * X_first.T @ X_first):
+        raise Fail(f"{what} has the column of ones first; put it last, so that the bias is the last parameter")
+    mistakes = [
+        (want * n * k / 2, "is X̃ᵀX̃ without the factor 2/(Nk)"),
+        (want * k / 2, "is X̃ᵀX̃/N: the loss averages N·k squared errors and the second derivative of e² is 2, "
+                       "so H = 2/(N·k)·X̃ᵀX̃"),
+        (want / 2, "is half the right value: the second derivative of e² is 2, keep the factor 2"),
+        (want * k, f"is k = {k} times too large: divide by N·k, the number of squared errors, not by N"),
+        (want * n, f"is N = {n} times too large: the loss is a mean, so divide by N·k"),
+        (want / k, f"is k = {k} times too small: divide by N·k once"),
+    ]
+    if k == 1:
+        mistakes = [m for m in mistakes if "k =" not in m[1]]
+    if k == 2:
+        mistakes = [m for m in mistakes if "X̃ᵀX̃/N" not in m[1]]
+    for wrong, message in mistakes:
+        if _close(got, wrong):
+            raise Fail(f"{what} {message}")
+    check_close(got, want, what, rtol=1e-9)
+
+
+@q1.test()
+def hessian_fresh(ctx):
+    """hessian returns 2/(N·k)·X̃ᵀX̃ with the ones column last, on fresh data with two outputs"""
+    _check_hessian(ctx, int(ctx.rng.integers(6, 20)), int(ctx.rng.integers(2, 5)), 2, "hessian(X, 2)")
+
+
+@q1.test()
+def hessian_three_outputs(ctx):
+    """hessian divides by N·k (fresh data with three outputs)"""
+    _check_hessian(ctx, int(ctx.rng.integers(6, 20)), int(ctx.rng.integers(1, 4)), 3, "hessian(X, 3)")
+
+
+def _spd(ctx, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """A random symmetric positive definite matrix with known, spread-out eigenvalues."""
+    Q, _ = np.linalg.qr(ctx.rng.normal(size=(d, d)))
+    lam = np.sort(10.0 ** ctx.rng.uniform(-2, 3, d))
+    return (Q * lam) @ Q.T, lam
+
+
+@q1.test()
+def condition_fresh(ctx):
+    """condition_number returns λ_max/λ_min of a fresh symmetric positive definite matrix"""
+    H, lam = _spd(ctx, int(ctx.rng.integers(3, 6)))
+    got = as_number(ctx.call("condition_number", H), "condition_number(H)")
+    want = lam[-1] / lam[0]
+    if math.isclose(got, 1 / want, rel_tol=1e-6):
+        raise Fail("condition_number returned λ_min/λ_max, the reciprocal: eigvalsh sorts in increasing order, "
+                   "so λ_max is the last eigenvalue")
+    if math.isclose(got, math.sqrt(want), rel_tol=1e-6):
+        raise Fail("condition_number returned the square root of κ (the condition number of X̃, not of H)")
+    if math.isclose(got, want**2, rel_tol=1e-6):
+        raise Fail("condition_number returned κ²: use the eigenvalues of H itself, not of HᵀH")
+    check_number(got, want, "condition_number(H)", rtol=1e-6)
+
+
+# ---------------------------------------------------------------- q2: standardise
+
+
+def _standardise_case(ctx, n: int, m: int, d: int):
+    centre, spread = ctx.rng.uniform(-20, 80, d), ctx.rng.uniform(0.5, 10, d)
+    X_train = ctx.rng.normal(centre, spread, (n, d))
+    # the other data come from a shifted, wider distribution, so their statistics differ visibly
+    X_other = ctx.rng.normal(centre + 2 * spread, 1.7 * spread, (m, d))
+    return X_train, X_other
+
+
+def _call_standardise(ctx, X_train, X_other):
+    answer = ctx.call("standardise", X_train, X_other)
+    if not isinstance(answer, tuple | list) or len(answer) != 4:
+        raise Fail("standardise should return four things: (Z_train, Z_other, mu, sigma)")
+    names = ("Z_train", "Z_other", "mu", "sigma")
+    return [as_array(a, name) for a, name in zip(answer, names, strict=True)]
+
+
+def _diagnose_statistics(mu, sigma, X_train, X_other) -> None:
+    """Name the statistics the student used when they are not the training ones."""
+    both = np.vstack([X_train, X_other])
+    variants = [
+        (X_train.mean(axis=0), X_train.std(axis=0, ddof=1),
+         "sigma is the sample standard deviation (dividing by N − 1, ddof=1, torch.std's default); the "
+         "chapter uses the population standard deviation, dividing by N (ddof=0, np.std's default)"),
+        (both.mean(axis=0), both.std(axis=0),
+         "mu and sigma are the statistics of the training and the other data together: standardise with "
+         "the training split's statistics only, or information from the other data leaks into training"),
+        (both.mean(axis=0), both.std(axis=0, ddof=1),
+         "mu and sigma come from the whole data set (training and other together), and sigma divides by "
+         "N − 1: use the training split only, with the population std (ddof=0)"),
+        (X_other.mean(axis=0), X_other.std(axis=0),
+         "mu and sigma are the other data's statistics: compute them on X_train"),
+    ]
+    for mu_wrong, sigma_wrong, message in variants:
+        if mu.shape == mu_wrong.shape and _close(mu, mu_wrong) and _close(sigma, sigma_wrong):
+            raise Fail(message)
+    if X_train.shape[1] > 1 and mu.size == 1 and np.isclose(float(mu.reshape(-1)[0]), X_train.mean()):
+        raise Fail("mu is one number, the mean of the whole array: compute a mean per column with axis=0")
+
+
+def _check_standardise(ctx, n: int, m: int, d: int) -> None:
+    X_train, X_other = _standardise_case(ctx, n, m, d)
+    Z_train, Z_other, mu, sigma = _call_standardise(ctx, X_train, X_other)
+    mu_ref, sigma_ref = X_train.mean(axis=0), X_train.std(axis=0)
+    _diagnose_statistics(mu, sigma, X_train, X_other)
+    check_close(mu, mu_ref, "mu", rtol=1e-9)
+    check_close(sigma, sigma_ref, "sigma", rtol=1e-9)
+    check_close(Z_train, (X_train - mu_ref) / sigma_ref, "Z_train", rtol=1e-9)
+    check_shape(Z_other, X_other.shape, "Z_other")
+    if _close(Z_other, (X_other - X_other.mean(axis=0)) / X_other.std(axis=0)):
+        raise Fail("Z_other was standardised with its own mean and std: use the training mu and sigma for "
+                   "every split (the model learned the training scale)")
+    if _close(Z_other, X_other):
+        raise Fail("Z_other is X_other unchanged: standardise it too, with the training mu and sigma")
+    check_close(Z_other, (X_other - mu_ref) / sigma_ref, "Z_other", rtol=1e-9)
+
+
+@q2.test()
+def standardise_training_statistics(ctx):
+    """uses the training split's mean and population std, on fresh data whose other split differs"""
+    _check_standardise(ctx, int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(5, 12)), int(ctx.rng.integers(2, 5)))
+
+
+@q2.test()
+def standardise_other_split(ctx):
+    """transforms the other split with the training statistics, never its own or the combined ones"""
+    n, m, d = int(ctx.rng.integers(6, 12)), int(ctx.rng.integers(20, 40)), int(ctx.rng.integers(1, 4))
+    X_train, X_other = _standardise_case(ctx, n, m, d)
+    Z_train, Z_other, mu, sigma = _call_standardise(ctx, X_train, X_other)
+    mu_ref, sigma_ref = X_train.mean(axis=0), X_train.std(axis=0)
+    both = np.vstack([X_train, X_other])
+    check_shape(Z_other, X_other.shape, "Z_other")
+    if _close(Z_other, (X_other - both.mean(axis=0)) / both.std(axis=0)) or _close(
+            Z_other, (X_other - both.mean(axis=0)) / both.std(axis=0, ddof=1)):
+        raise Fail("Z_other was standardised with statistics of the whole data set (training and other "
+                   "together): use the training split's mu and sigma only")
+    if _close(Z_other, (X_other - X_other.mean(axis=0)) / X_other.std(axis=0)):
+        raise Fail("Z_other was standardised with its own mean and std: use the training mu and sigma")
+    _diagnose_statistics(mu, sigma, X_train, X_other)
+    check_close(Z_other, (X_other - mu_ref) / sigma_ref, "Z_other", rtol=1e-9)
+
+
+@q2.test()
+def standardise_properties(ctx):
+    """the standardised training columns have mean 0 and (population) std 1"""
+    X_train, X_other = _standardise_case(ctx, int(ctx.rng.integers(10, 30)), 5, int(ctx.rng.integers(2, 5)))
+    Z_train, _, mu, sigma = _call_standardise(ctx, X_train, X_other)
+    check_shape(Z_train, X_train.shape, "Z_train")
+    _diagnose_statistics(mu, sigma, X_train, X_other)
+    if not np.allclose(Z_train.mean(axis=0), 0, atol=1e-9):
+        raise Fail("the columns of Z_train do not have mean 0: subtract each column's training mean (axis=0)")
+    if np.allclose(Z_train.std(axis=0, ddof=1), 1, rtol=1e-9):
+        raise Fail("Z_train has sample std 1 (ddof=1): the chapter divides by the population std (ddof=0, "
+                   "np.std's default), so that Z_train.std(axis=0) is 1")
+    if not np.allclose(Z_train.std(axis=0), 1, rtol=1e-9):
+        raise Fail("the columns of Z_train do not have std 1: divide by each column's std (axis=0)")
+
+
+# ---------------------------------------------------------------- q3: unstandardise_params
+
+
+def _unstd_case(ctx, k: int, d: int):
+    Wz, bz = ctx.rng.normal(size=(k, d)), ctx.rng.normal(0, 0.5, k)
+    mu_x, sigma_x = ctx.rng.uniform(20, 90, d), ctx.rng.uniform(2, 20, d)
+    mu_y, sigma_y = ctx.rng.uniform(30, 120, k), ctx.rng.uniform(5, 30, k)
+    return Wz, bz, mu_x, sigma_x, mu_y, sigma_y
+
+
+def _check_unstandardise(ctx, k: int, d: int) -> None:
+    Wz, bz, mu_x, sigma_x, mu_y, sigma_y = case = _unstd_case(ctx, k, d)
+    try:
+        W, b = _pair(ctx.call("unstandardise_params", *case), "unstandardise_params")
+    except StudentError as error:
+        if "broadcast" in str(error):
+            raise Fail(f"unstandardise_params raised {error}: σ_y has one entry per output (the rows of Wz), so "
+                       "write sigma_y[:, None] * Wz / sigma_x") from None
+        raise
+    W, b = as_array(W, "W"), as_array(b, "b")
+    W_ref = sigma_y[:, None] * Wz / sigma_x[None, :]
+    b_ref = mu_y + sigma_y * bz - W_ref @ mu_x
+    if W.shape == W_ref.T.shape and W.shape != W_ref.shape:
+        raise Fail(f"W has shape {list(W.shape)}; it should be [k, d] = {list(W_ref.shape)} like Wz")
+    check_shape(W, W_ref.shape, "W")
+    check_shape(b, b_ref.shape, "b")
+    # the predictions on fresh raw inputs are what matters
+    X = ctx.rng.normal(mu_x, sigma_x, (7, d))
+    want = mu_y + sigma_y * (((X - mu_x) / sigma_x) @ Wz.T + bz)
+    if _close(X @ W.T + b, want, rtol=1e-9, atol=1e-9):
+        return
+    W_wrong = {
+        "no_sigma_y": Wz / sigma_x[None, :],
+        "inverted": Wz * sigma_x[None, :] / sigma_y[:, None],
+        "times_sigma_x": sigma_y[:, None] * Wz * sigma_x[None, :],
+        "unscaled": Wz,
+    }
+    if _close(W, W_wrong["no_sigma_y"]):
+        raise Fail("W is Wz/σ_x: you undid the input scaling but forgot the target scaling, multiply row j "
+                   "by σ_y[j]")
+    if _close(W, W_wrong["inverted"]):
+        raise Fail("W is Wz·σ_x/σ_y, the ratio upside down: W[j, m] = σ_y[j]/σ_x[m]·Wz[j, m]")
+    if _close(W, W_wrong["times_sigma_x"]):
+        raise Fail("W multiplies by σ_x: the inputs were divided by σ_x, so divide Wz by σ_x[m]")
+    if _close(W, W_wrong["unscaled"]):
+        raise Fail("W equals Wz: scale it, W[j, m] = σ_y[j]/σ_x[m]·Wz[j, m]")
+    if k == d and (_close(W, sigma_y[None, :] * Wz / sigma_x[:, None])
+                   or _close(W, sigma_y[None, :] * Wz / sigma_x[None, :])):
+        raise Fail("W has σ_y on the wrong axis: `Wz * sigma_y` broadcasts σ_y along the columns (inputs); "
+                   "it belongs to the rows (outputs): sigma_y[:, None] * Wz / sigma_x")
+    if not _close(W, W_ref):
+        check_close(W, W_ref, "W", rtol=1e-9)
+    b_wrong = [
+        (mu_y + sigma_y * bz, "b leaves out the correction −W·μ_x: the inputs were centred, so subtract "
+                              "Σ_m W[j, m]·μ_x[m]"),
+        (mu_y - W_ref @ mu_x, "b leaves out σ_y·b_z: b_z is zero only at the optimum, keep the term"),
+        (mu_y + bz - W_ref @ mu_x, "b adds b_z without the target scaling: use σ_y·b_z"),
+        (sigma_y * bz - W_ref @ mu_x, "b leaves out μ_y: the targets were centred too"),
+        (mu_y + sigma_y * bz + W_ref @ mu_x, "b adds W·μ_x: it should be subtracted"),
+        (mu_y + sigma_y * bz - Wz @ mu_x, "b subtracts Wz·μ_x: use the unstandardised W"),
+        (mu_y + sigma_y * bz - (Wz / sigma_x) @ mu_x, "b subtracts (Wz/σ_x)·μ_x: use the full W, "
+                                                       "including σ_y"),
+    ]
+    for wrong, message in b_wrong:
+        if _close(b, wrong):
+            raise Fail(message)
+    check_close(b, b_ref, "b", rtol=1e-9)
+
+
+@q3.test()
+def unstandardise_predictions(ctx):
+    """gives the same predictions as the standardised model, on fresh raw inputs (k ≠ d)"""
+    d = int(ctx.rng.integers(2, 5))
+    _check_unstandardise(ctx, d + int(ctx.rng.integers(1, 3)), d)
+
+
+@q3.test()
+def unstandardise_square(ctx):
+    """puts σ_y on the outputs and σ_x on the inputs when k = d (no shape error to help)"""
+    d = int(ctx.rng.integers(2, 4))
+    _check_unstandardise(ctx, d, d)
+
+
+@q3.test()
+def unstandardise_round_trip(ctx):
+    """maps the least-squares fit on standardised fresh data exactly onto the raw fit"""
+    n, d, k = int(ctx.rng.integers(12, 30)), int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3))
+    X = _inputs(ctx, n, d) * 10
+    Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(50, 10, k) + ctx.rng.normal(0, 2, (n, k))
+    mu_x, sigma_x, mu_y, sigma_y = X.mean(0), X.std(0), Y.mean(0), Y.std(0)
+    Zx, Zy = (X - mu_x) / sigma_x, (Y - mu_y) / sigma_y
+    theta_z, *_ = np.linalg.lstsq(np.column_stack([Zx, np.ones(n)]), Zy, rcond=None)
+    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(n)]), Y, rcond=None)
+    W, b = _pair(ctx.call("unstandardise_params", theta_z[:d].T, theta_z[d], mu_x, sigma_x, mu_y, sigma_y),
+                 "unstandardise_params")
+    check_close(W, theta[:d].T, "W of the mapped-back fit", rtol=1e-7, atol=1e-9)
+    check_close(b, theta[d], "b of the mapped-back fit", rtol=1e-7, atol=1e-7)
+
+
+# ---------------------------------------------------------------- q4: steps_to_shrink
+
+
+def _ref_steps(lam: np.ndarray, lr: float, shrink: float) -> int:
+    rho = float(np.max(np.abs(1 - lr * lam)))
+    return max(0, math.ceil(math.log(shrink) / math.log(rho)))
+
+
+def _steps_case(ctx, lr_fraction: float):
+    """Eigenvalues in random order and a step lr = lr_fraction · 2/λ_max, with a t away from integers."""
+    while True:
+        lam = 10.0 ** ctx.rng.uniform(-1, 2, int(ctx.rng.integers(3, 6)))
+        lr = lr_fraction * 2 / lam.max()
+        shrink = 10.0 ** -ctx.rng.uniform(2, 6)
+        rho = float(np.max(np.abs(1 - lr * lam)))
+        exact = math.log(shrink) / math.log(rho)
+        if 0.05 < exact - math.floor(exact) < 0.95:
+            return ctx.rng.permutation(lam), lr, shrink
+
+
+def _check_steps(ctx, lam, lr, shrink) -> None:
+    try:
+        got = as_number(ctx.call("steps_to_shrink", lam, lr, shrink), "steps_to_shrink")
+    except StudentError as error:
+        if str(error).startswith("ValueError"):
+            raise Fail(f"steps_to_shrink raised ValueError, but lr = {lr:.4g} is below 2/λ_max = "
+                       f"{2 / lam.max():.4g}: take the largest |1 − lr·λ_i| over all eigenvalues") from None
+        raise
+    want = _ref_steps(lam, lr, shrink)
+    if got == want:
+        return
+    if got == want - 1:
+        raise Fail(f"steps_to_shrink returned {got:.0f}, one too few: after {got:.0f} steps ρ^t is still above "
+                   "the target; round log(shrink)/log(ρ) up (ceil), not down")
+    only_min = math.ceil(math.log(shrink) / math.log(abs(1 - lr * lam.min())))
+    if got == only_min:
+        raise Fail(f"steps_to_shrink returned {got:.0f}, the count for λ_min alone; at lr = {lr:.4g} the steep "
+                   "direction's factor |1 − lr·λ_max| is the worst one: use ρ = max_i |1 − lr·λ_i|")
+    sorted_pos = [math.ceil(math.log(shrink) / math.log(abs(1 - lr * v))) if abs(1 - lr * v) < 1 else None
+                  for v in (lam[0], lam[-1])]
+    if got in sorted_pos:
+        raise Fail(f"steps_to_shrink returned {got:.0f}, the count for the first or last eigenvalue of the "
+                   "array: the eigenvalues come in any order, take the maximum of |1 − lr·λ_i| over all of them")
+    if math.isclose(got, math.log(1 / shrink) / (lr * lam.min()), rel_tol=0.02, abs_tol=1.5):
+        raise Fail("steps_to_shrink uses the approximation ln(1/shrink)/(lr·λ_min); compute the exact count "
+                   "from ρ = max_i |1 − lr·λ_i|")
+    raise Fail(f"steps_to_shrink returned {got:.6g}; the smallest integer t with ρ^t ≤ shrink is {want}")
+
+
+@q4.test()
+def steps_small_lr(ctx):
+    """counts the steps for a small learning rate (λ_min decides), eigenvalues in random order"""
+    _check_steps(ctx, *_steps_case(ctx, 0.3))
+
+
+@q4.test()
+def steps_large_lr(ctx):
+    """counts the steps near the stability limit, where the steep direction is the slowest"""
+    _check_steps(ctx, *_steps_case(ctx, 0.97))
+
+
+@q4.test()
+def steps_unstable(ctx):
+    """raises ValueError for a learning rate above 2/λ_max"""
+    lam = ctx.rng.permutation(10.0 ** ctx.rng.uniform(-1, 2, 4))
+    lr = 1.1 * 2 / lam.max()
+    try:
+        got = ctx.call("steps_to_shrink", lam, lr, 1e-3)
+    except StudentError as error:
+        if str(error).startswith("ValueError"):
+            return
+        raise Fail(f"steps_to_shrink should raise ValueError for lr above 2/λ_max; it raised {error}") from None
+    raise Fail(f"steps_to_shrink returned {got!r} for lr = 1.1·2/λ_max: there the steep direction's factor "
+               "|1 − lr·λ_max| exceeds 1 and gradient descent diverges; raise ValueError")
+
+
+# ---------------------------------------------------------------- q5: lr_max_raw, lr_max_std
+
+
+def _crop():
+    from linreg_course.data import crop_yields
+
+    return crop_yields(5)
+
+
+def _limit_mistakes(X: np.ndarray, k: int, what: str, got: float) -> None:
+    n = len(X)
+    X_tilde = np.column_stack([X, np.ones(n)])
+    lam = np.linalg.eigvalsh(2 / (n * k) * X_tilde.T @ X_tilde)
+    want = 2 / lam[-1]
+    if got > want * (1 + 1e-3):
+        hints = [(2 / lam[0], "that is 2/λ_min: eigvalsh sorts in increasing order, so λ_max is the last one"),
+                 (2 / np.linalg.eigvalsh(2 / (n * k) * X.T @ X)[-1], "that is without the column of ones")]
+        for value, hint in hints:
+            if math.isclose(got, value, rel_tol=1e-3):
+                raise Fail(f"{what} = {got:.4g} is above the stability limit 2/λ_max = {want:.4g}, so gradient "
+                           f"descent diverges (NaN): {hint}")
+        for factor in sorted({2, k}):
+            if math.isclose(got, want * factor, rel_tol=1e-3):
+                raise Fail(f"{what} = {got:.4g} is {factor} times 2/λ_max, so gradient descent diverges: check that "
+                           "the Hessian has both the factor 2 and the division by N·k, H = 2/(N·k)·X̃ᵀX̃ "
+                           "(question 1)")
+        raise Fail(f"{what} = {got:.4g} is above the stability limit 2/λ_max = {want:.4g}: gradient descent "
+                   "would diverge")
+    if math.isclose(got, want / 2, rel_tol=1e-3):
+        raise Fail(f"{what} = {got:.4g} is half of 2/λ_max: either it is 1/λ_max (the limit is 2/λ_max), or the "
+                   f"Hessian lacks the factor 1/k (k = {k}; check question 1)")
+    if math.isclose(got, want * n * k / 2, rel_tol=1e-3) or math.isclose(got, want / (n * k / 2), rel_tol=1e-3):
+        raise Fail(f"{what} = {got:.4g}: use λ_max of H = 2/(Nk)·X̃ᵀX̃, not of X̃ᵀX̃")
+
+
+@q5.test()
+def lr_max_raw(ctx):
+    """lr_max_raw is 2/λ_max of the raw crop Hessian"""
+    X, Y = _crop()
+    got = as_number(ctx.value("lr_max_raw"), "lr_max_raw")
+    _limit_mistakes(X, Y.shape[1], "lr_max_raw", got)
+    check_number(got, 2 / np.linalg.eigvalsh(_ref_hessian(X, Y.shape[1]))[-1], "lr_max_raw", rtol=1e-3)
+
+
+@q5.test()
+def lr_max_std(ctx):
+    """lr_max_std is 2/λ_max of the Hessian on the standardised crop inputs"""
+    X, Y = _crop()
+    k = Y.shape[1]
+    got = as_number(ctx.value("lr_max_std"), "lr_max_std")
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    want = 2 / np.linalg.eigvalsh(_ref_hessian(Z, k))[-1]
+    Z1 = (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)
+    if math.isclose(got, 2 / np.linalg.eigvalsh(_ref_hessian(Z1, k))[-1], rel_tol=1e-4):
+        raise Fail(f"lr_max_std = {got:.4g} comes from inputs divided by the sample std (ddof=1); the chapter "
+                   "standardises with the population std (ddof=0)")
+    if math.isclose(got, 2 / np.linalg.eigvalsh(_ref_hessian(X, k))[-1], rel_tol=1e-4):
+        raise Fail("lr_max_std equals the raw limit: compute the Hessian on the standardised inputs")
+    _limit_mistakes(Z, k, "lr_max_std", got)
+    check_number(got, want, "lr_max_std", rtol=1e-3)
+
+
+# ---------------------------------------------------------------- q6: lstsq_fit
+
+
+def _ref_fit(X: np.ndarray, Y: np.ndarray):
+    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), Y, rcond=None)
+    return theta[:-1].T, theta[-1]
+
+
+def _call_fit(ctx, X: np.ndarray, Y: np.ndarray, dtype: torch.dtype, what: str):
+    X_t, Y_t = torch.tensor(X, dtype=dtype), torch.tensor(Y, dtype=dtype)
+    try:
+        answer = ctx.call("lstsq_fit", X_t, Y_t)
+    except StudentError as error:
+        if "singular" in str(error).lower():
+            raise Fail(f"lstsq_fit raised {error}: X̃ᵀX̃ is singular here; solve with torch.linalg.lstsq on X̃ "
+                       "itself instead of inverting X̃ᵀX̃") from None
+        raise
+    W, b = _pair(answer, "lstsq_fit")
+    for value, name in ((W, "W"), (b, "b")):
+        if not isinstance(value, torch.Tensor):
+            raise Fail(f"{name} should be a torch tensor, not a {type(value).__name__}")
+        if value.dtype != dtype:
+            raise Fail(f"{what}: {name} has dtype {value.dtype} for {dtype} inputs; compute in the inputs' dtype "
+                       "(no .double() or float64 conversion)")
+    W, b = as_array(W, "W"), as_array(b, "b")
+    d, k = X.shape[1], Y.shape[1]
+    if W.shape == (d, k) and d != k:
+        raise Fail(f"W has shape {list(W.shape)}; the course stores W as [k, d] = {[k, d]} (transpose it)")
+    check_shape(W, (k, d), "W")
+    check_shape(b, (k,), "b")
+    if np.allclose(b, 0):
+        raise Fail("b is zero: did you forget the column of ones that turns the bias into a weight?")
+    return W, b
+
+
+@q6.test()
+def lstsq_float64(ctx):
+    """matches least squares with a bias on fresh float64 data"""
+    n, d, k = int(ctx.rng.integers(8, 25)), int(ctx.rng.integers(1, 4)), int(ctx.rng.integers(1, 3))
+    X = _inputs(ctx, n, d)
+    Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(5, 2, k) + ctx.rng.normal(0, 0.5, (n, k))
+    W, b = _call_fit(ctx, X, Y, torch.float64, "float64 data")
+    W_ref, b_ref = _ref_fit(X, Y)
+    check_close(W, W_ref, "W", rtol=1e-7, atol=1e-9)
+    check_close(b, b_ref, "b", rtol=1e-7, atol=1e-9)
+
+
+def _near_duplicate_case(ctx):
+    """Crop-like inputs (large, positive) plus a second copy of the first column with a tiny error.
+
+    Rounded to float32 first, so that the float64 reference solves exactly the problem the student sees.
+    Over 500 draws: float32 lstsq (gelsd or gelsy) stays below 1e-5 of relative excess loss; the float32
+    inverse of X̃ᵀX̃ is above 1e-2.
+    """
+    n, d, k = int(ctx.rng.integers(15, 30)), int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3))
+    X = ctx.rng.normal(ctx.rng.uniform(40, 90, d), ctx.rng.uniform(5, 15, d), (n, d))
+    X = np.column_stack([X, X[:, 0] + ctx.rng.normal(0, 0.01, n)])
+    Y = X @ ctx.rng.normal(0, 0.5, (k, d + 1)).T + ctx.rng.normal(0, 5, k) + ctx.rng.normal(0, 1.0, (n, k))
+    return X.astype(np.float32).astype(np.float64), Y.astype(np.float32).astype(np.float64)
+
+
+@q6.test()
+def lstsq_float32_near_duplicate(ctx):
+    """keeps the loss optimal in float32 with two nearly identical input columns"""
+    X, Y = _near_duplicate_case(ctx)
+    W, b = _call_fit(ctx, X, Y, torch.float32, "float32 data")
+    W_ref, b_ref = _ref_fit(X, Y)
+    loss_ref = np.mean((X @ W_ref.T + b_ref - Y) ** 2)
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        raise Fail("W or b contains NaN or infinity: X̃ᵀX̃ is nearly singular in float32; use "
+                   "torch.linalg.lstsq on X̃ itself")
+    excess = np.mean((X @ W.T + b - Y) ** 2) / loss_ref - 1
+    if excess > 1e-4:
+        raise Fail(f"the loss of your float32 fit is {excess:.3g} times L* above the optimum L*: the normal "
+                   "equations (inv or solve of X̃ᵀX̃) square the condition number and lose the digits in float32; "
+                   "solve with torch.linalg.lstsq on X̃")
+
+
+@q6.test()
+def lstsq_duplicated_column(ctx):
+    """gives optimal predictions when one input column is an exact copy of another (float64)"""
+    n, d, k = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3))
+    X = _inputs(ctx, n, d)
+    X = np.column_stack([X, X[:, 0]])
+    Y = X[:, :d] @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(5, 2, k) + ctx.rng.normal(0, 0.5, (n, k))
+    W, b = _call_fit(ctx, X, Y, torch.float64, "duplicated column")
+    W_ref, b_ref = _ref_fit(X, Y)
+    want = X @ W_ref.T + b_ref
+    got = X @ W.T + b
+    if not np.all(np.isfinite(got)):
+        raise Fail("W or b contains NaN or infinity: X̃ᵀX̃ is singular with a duplicated column; use "
+                   "torch.linalg.lstsq on X̃")
+    if not _close(got, want, rtol=1e-7, atol=1e-7):
+        raise Fail("the predictions are not the least-squares ones with a duplicated column: X̃ᵀX̃ is singular, "
+                   "so do not invert it; and the default driver of torch.linalg.lstsq ('gelsy') can misjudge "
+                   "the rank here: pass driver='gelsd' (SVD), as the chapter does")

@@ -1,0 +1,541 @@
+"""Public tests of exercise 10, evaluating a model: a seeded split, standardisation with the training
+statistics, MSE/RMSE/MAE/R² by hand, two questions on what the metrics say, a validation curve over
+polynomial degrees, and predictions in the original units.
+
+Every reference is written here in NumPy, on fresh inputs from `ctx.rng`; where a typical mistake gives a
+recognisable answer (statistics of the whole data set, an R² with a mismatched denominator, a fit on the
+validation rows too, an output left in standard units...), the reference of the mistake is computed as
+well and the message names it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.core import Fail, StudentError, question
+
+NB = "10_evaluation"
+
+q1 = question(NB, "q1", "a seeded split")
+q2 = question(NB, "q2", "standardise with the training statistics")
+q3 = question(NB, "q3", "four metrics by hand")
+q4 = question(NB, "q4", "what the metrics say")
+q5 = question(NB, "q5", "a validation curve")
+q6 = question(NB, "q6", "predictions in the original units")
+
+
+def _t(array) -> torch.Tensor:
+    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
+
+
+def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
+    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
+            and np.allclose(got, want, rtol=rtol, atol=atol))
+
+
+# ---------------------------------------------------------------- q1: split_indices
+
+
+def _call_split(ctx, n: int, n_train: int, seed: int) -> tuple[list[int], list[int]]:
+    answer = ctx.call("split_indices", n, n_train, seed)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Fail(f"split_indices should return a pair (train_idx, val_idx), not a {type(answer).__name__}")
+    parts = []
+    for part, what in zip(answer, ("train_idx", "val_idx"), strict=True):
+        array = as_array(part, what)
+        if array.ndim != 1:
+            raise Fail(f"{what} has shape {list(array.shape)}; it should be a 1-D tensor of row indices")
+        if not np.all(array == np.round(array)):
+            raise Fail(f"{what} holds non-integer numbers; it should hold row indices (torch.randperm gives them)")
+        parts.append([int(i) for i in array])
+    return parts[0], parts[1]
+
+
+def _reference_split(n: int, n_train: int, seed: int) -> tuple[list[int], list[int]]:
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
+    return perm[:n_train], perm[n_train:]
+
+
+def _split_case(ctx) -> tuple[int, int, int]:
+    n = int(ctx.rng.integers(15, 60))
+    return n, int(ctx.rng.integers(n // 2, n - 2)), int(ctx.rng.integers(0, 10_000))
+
+
+@q1.test()
+def split_partition(ctx):
+    """gives every row exactly once, n_train of them to training"""
+    n, n_train, seed = _split_case(ctx)
+    train, val = _call_split(ctx, n, n_train, seed)
+    if len(train) == n - n_train and len(val) == n_train:
+        raise Fail(f"train_idx has {len(train)} rows and val_idx {len(val)} (n = {n}, n_train = {n_train}): the two "
+                   "are swapped; the first n_train shuffled indices are the training rows")
+    if len(train) != n_train or len(val) != n - n_train:
+        raise Fail(f"train_idx has {len(train)} rows and val_idx {len(val)}; expected {n_train} and {n - n_train} "
+                   f"(n = {n}, n_train = {n_train})")
+    both = train + val
+    if len(set(both)) < n:
+        repeated = [i for i in set(train) & set(val)]
+        if repeated:
+            raise Fail(f"rows {sorted(repeated)[:5]} are in both sets: a validation row must never be trained on; "
+                       "cut one permutation in two")
+        raise Fail("some rows appear twice and others never: draw the indices without replacement, as one "
+                   "permutation (torch.randperm)")
+    if sorted(both) != list(range(n)):
+        raise Fail(f"the indices should be the rows 0 to {n - 1}, each once")
+
+
+@q1.test()
+def split_shuffled_and_seeded(ctx):
+    """shuffles the rows, gives the same split for the same seed and another one for another seed"""
+    n, n_train, seed = _split_case(ctx)
+    train, val = _call_split(ctx, n, n_train, seed)
+    if sorted(train) == list(range(n_train)):
+        raise Fail("the training rows are the first n_train rows of the data: shuffle first, so that neither set is, "
+                   "say, all the cold days (the data may be stored in any order)")
+    again = _call_split(ctx, n, n_train, seed)
+    if (sorted(again[0]), sorted(again[1])) != (sorted(train), sorted(val)):
+        raise Fail(f"two calls with seed {seed} gave different splits: the split is not reproducible; draw the "
+                   "permutation from torch.Generator().manual_seed(seed), not from the global generator")
+    other = _call_split(ctx, n, n_train, seed + 1)
+    if sorted(other[0]) == sorted(train):
+        raise Fail(f"seeds {seed} and {seed + 1} give the same split: the argument `seed` is not used")
+
+
+@q1.test()
+def split_reference(ctx):
+    """matches torch.randperm(n, generator=torch.Generator().manual_seed(seed)), the first n_train for training"""
+    n, n_train, seed = _split_case(ctx)
+    train, val = _call_split(ctx, n, n_train, seed)
+    want_train, want_val = _reference_split(n, n_train, seed)
+    if sorted(train) == sorted(want_train) and sorted(val) == sorted(want_val):
+        return
+    perm = want_train + want_val
+    if sorted(train) == sorted(perm[n - n_train:]):
+        raise Fail("the training rows are the last n_train indices of the permutation; the chapter's convention "
+                   "gives the first n_train to training (perm[:n_train])")
+    raise Fail("the split differs from torch.randperm(n, generator=torch.Generator().manual_seed(seed)) cut after "
+               "the first n_train indices: use exactly that generator and that cut")
+
+
+# ---------------------------------------------------------------- q2: standardise_with_train
+
+
+def _standardise_case(ctx, d: int | None = None, m: int | None = None):
+    """Training rows [n, d] and validation rows [m, d] from deliberately different distributions, so that
+    the statistics of the whole data set, of the validation rows and of the training rows all differ."""
+    d = int(ctx.rng.integers(2, 5)) if d is None else d
+    n = int(ctx.rng.integers(8, 25))
+    m = int(ctx.rng.integers(4, 10)) if m is None else m
+    loc, scale = ctx.rng.uniform(-20, 50, d), ctx.rng.uniform(0.5, 8, d)
+    x_train = ctx.rng.normal(loc, scale, (n, d))
+    x_val = ctx.rng.normal(loc + ctx.rng.uniform(1, 3, d) * scale, 1.7 * scale, (m, d))
+    return x_train, x_val
+
+
+def _call_standardise(ctx, x_train, x_val):
+    answer = ctx.call("standardise_with_train", _t(x_train), _t(x_val))
+    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
+        raise Fail("standardise_with_train should return four things: (z_train, z_val, mu, sigma)")
+    names = ("z_train", "z_val", "mu", "sigma")
+    return tuple(as_array(a, name) for a, name in zip(answer, names, strict=True))
+
+
+def _stats_mistakes(x_train, x_val):
+    """(mu, sigma, message) of the usual wrong statistics."""
+    x_all = np.concatenate([x_train, x_val])
+    return [
+        (x_all.mean(axis=0), x_all.std(axis=0),
+         "the statistics come from the whole data set (training and validation rows together), so the validation "
+         "rows leak into the preprocessing; take mu and sigma from x_train alone"),
+        (x_train.mean(axis=0), x_train.std(axis=0, ddof=1),
+         "sigma divides by n − 1 (torch.std's default); use the population standard deviation, "
+         "x_train.std(dim=0, correction=0)"),
+        (x_all.mean(axis=0), x_all.std(axis=0, ddof=1),
+         "the statistics come from the whole data set, and sigma divides by n − 1; take both from x_train alone, "
+         "with correction=0"),
+        (x_val.mean(axis=0), x_val.std(axis=0),
+         "the statistics come from the validation rows; they must come from the training rows"),
+        (x_train.mean(), x_train.std(),
+         "mu and sigma are taken over all the entries of x_train at once; each column has its own (dim=0)"),
+    ]
+
+
+@q2.test()
+def standardise_statistics(ctx):
+    """mu and sigma are the column means and population standard deviations of the training rows"""
+    x_train, x_val = _standardise_case(ctx)
+    _, _, mu, sigma = _call_standardise(ctx, x_train, x_val)
+    d = x_train.shape[1]
+    if mu.size == 1 or sigma.size == 1:
+        raise Fail(f"mu or sigma is a single number; with d = {d} columns each should have shape [{d}]: reduce over "
+                   "the rows only (dim=0)")
+    want_mu, want_sigma = x_train.mean(axis=0), x_train.std(axis=0)
+    check_shape(mu, want_mu.shape, "mu")
+    check_shape(sigma, want_sigma.shape, "sigma")
+    if _close(mu, want_mu) and _close(sigma, want_sigma):
+        return
+    for mu_m, sigma_m, message in _stats_mistakes(x_train, x_val):
+        if _close(mu, mu_m) and _close(sigma, sigma_m):
+            raise Fail(f"mu and sigma are wrong: {message}")
+    check_close(mu, want_mu, "mu", rtol=1e-7)
+    check_close(sigma, want_sigma, "sigma", rtol=1e-7)
+
+
+def _check_mapped(z_train, z_val, x_train, x_val) -> None:
+    mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
+    want_train, want_val = (x_train - mu) / sigma, (x_val - mu) / sigma
+    check_shape(z_train, want_train.shape, "z_train")
+    check_shape(z_val, want_val.shape, "z_val")
+    if _close(z_train, want_train) and _close(z_val, want_val):
+        return
+    own_val = (x_val - x_val.mean(axis=0)) / x_val.std(axis=0)
+    if _close(z_train, want_train) and _close(z_val, own_val):
+        raise Fail("z_val is standardised with the validation rows' own mean and standard deviation: the validation "
+                   "rows must go through the same fixed map as the training rows, with the training mu and sigma")
+    for mu_m, sigma_m, message in _stats_mistakes(x_train, x_val):
+        if _close(z_val, (x_val - mu_m) / sigma_m):
+            raise Fail(f"z_val is wrong: {message}")
+        if _close(z_train, (x_train - mu_m) / sigma_m):
+            raise Fail(f"z_train is wrong: {message}")
+    if _close(z_train, x_train - mu) or _close(z_val, x_val - mu):
+        raise Fail("the columns are centred but not divided by sigma")
+    check_close(z_train, want_train, "z_train", rtol=1e-7)
+    check_close(z_val, want_val, "z_val", rtol=1e-7)
+
+
+@q2.test()
+def standardise_maps_both_sets(ctx):
+    """maps the training and the validation rows with the training statistics, on fresh data"""
+    x_train, x_val = _standardise_case(ctx)
+    z_train, z_val, _, _ = _call_standardise(ctx, x_train, x_val)
+    _check_mapped(z_train, z_val, x_train, x_val)
+
+
+@q2.test()
+def standardise_one_column(ctx):
+    """works on a single column, shapes [n, 1] and [m, 1]"""
+    x_train, x_val = _standardise_case(ctx, d=1)
+    z_train, z_val, mu, sigma = _call_standardise(ctx, x_train, x_val)
+    _check_mapped(z_train, z_val, x_train, x_val)
+    check_close(mu.reshape(-1), x_train.mean(axis=0), "mu", rtol=1e-7)
+    check_close(sigma.reshape(-1), x_train.std(axis=0), "sigma", rtol=1e-7)
+
+
+# ---------------------------------------------------------------- q3: metrics
+
+_KEYS = ("mse", "rmse", "mae", "r2")
+
+
+def _metrics_case(ctx, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Targets and predictions that are not a least-squares fit: a biased, noisy, heavy-tailed error."""
+    n = int(ctx.rng.integers(8, 40)) if n is None else n
+    y = ctx.rng.normal(60, 15, n)
+    y_hat = y + ctx.rng.uniform(-4, 4) + ctx.rng.standard_t(3, n) * ctx.rng.uniform(2, 6)
+    return y_hat, y
+
+
+def _call_metrics(ctx, y_hat, y) -> dict[str, float]:
+    answer = ctx.call("metrics", _t(y_hat), _t(y))
+    if not isinstance(answer, dict):
+        raise Fail(f"metrics should return a dict with the keys {list(_KEYS)}, not a {type(answer).__name__}")
+    missing = [k for k in _KEYS if k not in answer]
+    if missing:
+        raise Fail(f"the dict returned by metrics has the keys {sorted(map(str, answer))}; it lacks {missing} "
+                   f"(the keys are {list(_KEYS)}, in lower case)")
+    return {k: as_number(answer[k], f'metrics(...)["{k}"]') for k in _KEYS}
+
+
+def _near(a: float, b: float) -> bool:
+    return bool(np.isclose(a, b, rtol=1e-8, atol=1e-12))
+
+
+@q3.test()
+def metrics_mse_rmse(ctx):
+    """MSE and RMSE match their definitions on fresh data"""
+    y_hat, y = _metrics_case(ctx)
+    got = _call_metrics(ctx, y_hat, y)
+    e, n = y_hat - y, len(y)
+    mse, mae = float(np.mean(e**2)), float(np.mean(np.abs(e)))
+    if _near(got["mse"], n * mse):
+        raise Fail(f'"mse" is {n} times too large (n = {n}): the mean of the squared residuals, not their sum')
+    if _near(got["mse"], np.sqrt(mse)):
+        raise Fail('"mse" holds the RMSE: the MSE is the mean of the squares, without the square root')
+    check_number(got["mse"], mse, 'metrics(...)["mse"]', rtol=1e-8)
+    if _near(got["rmse"], mae):
+        raise Fail('"rmse" equals the MAE, the mean of the absolute errors: the RMSE is the square root of the '
+                   "mean of the squares, a different average (and never smaller)")
+    if _near(got["rmse"], mse):
+        raise Fail('"rmse" equals the MSE: take its square root')
+    if _near(got["rmse"], np.sqrt(n * mse)):
+        raise Fail('"rmse" is the root of the sum of the squares: take the root of their mean')
+    if _near(got["rmse"], float(np.mean(np.sqrt(e**2)))):
+        raise Fail('"rmse" takes the square root before the mean, which is the MAE: the root comes last')
+    check_number(got["rmse"], float(np.sqrt(mse)), 'metrics(...)["rmse"]', rtol=1e-8)
+
+
+@q3.test()
+def metrics_mae(ctx):
+    """MAE is the mean of the absolute residuals, on fresh data"""
+    y_hat, y = _metrics_case(ctx)
+    got = _call_metrics(ctx, y_hat, y)["mae"]
+    e, n = y_hat - y, len(y)
+    want = float(np.mean(np.abs(e)))
+    if _near(got, float(np.mean(e))) or _near(got, -float(np.mean(e))):
+        raise Fail('"mae" is the mean of the residuals without their absolute values, so errors of opposite signs '
+                   "cancel: take .abs() before the mean")
+    if _near(got, abs(float(np.mean(e)))):
+        raise Fail('"mae" is the absolute value of the mean residual: take the absolute value of each residual, '
+                   "then the mean")
+    if _near(got, n * want):
+        raise Fail(f'"mae" is {n} times too large (n = {n}): the mean of the absolute residuals, not their sum')
+    if _near(got, float(np.median(np.abs(e)))):
+        raise Fail('"mae" is the median of the absolute residuals; the MAE is their mean')
+    check_number(got, want, 'metrics(...)["mae"]', rtol=1e-8)
+
+
+@q3.test()
+def metrics_r2(ctx):
+    """R² = 1 − SSE/SST with SST around the mean of the targets, on fresh data"""
+    y_hat, y = _metrics_case(ctx)
+    got = _call_metrics(ctx, y_hat, y)["r2"]
+    e, n = y_hat - y, len(y)
+    sse, sst = float(np.sum(e**2)), float(np.sum((y - y.mean()) ** 2))
+    want = 1 - sse / sst
+    mistakes = [
+        (1 - (sse / n) / sst, "the numerator is a mean (the MSE) but the denominator a sum (SST): use the sums "
+                              "SSE and SST, or the means MSE and var(y), not one of each"),
+        (1 - sse / (sst / n), "the numerator is a sum (SSE) but the denominator a mean (the variance of y): use the "
+                              "sums SSE and SST, or the means MSE and var(y), not one of each"),
+        (1 - (sse / n) / float(np.var(y, ddof=1)),
+         "var(y) divides by n − 1 (torch.var's default) while the MSE divides by n: use correction=0, or the sums "
+         "SSE and SST"),
+        (1 - sst / sse, "that is 1 − SST/SSE: the model's squared error SSE goes on top, SST below"),
+        (sse / sst, "that is SSE/SST without the '1 −'"),
+        (1 - sse / float(np.sum(y**2)), "SST is taken around 0: it is the sum of squares around the mean of the "
+                                        "targets, Σ(y − ȳ)²"),
+        (1 - sse / float(np.sum((y - y_hat.mean()) ** 2)),
+         "SST is taken around the mean of the predictions; it is taken around the mean of the targets y"),
+        (float(np.corrcoef(y_hat, y)[0, 1] ** 2),
+         "that is the squared correlation of predictions and targets; it equals 1 − SSE/SST only for a "
+         "least-squares fit scored on its own training rows"),
+    ]
+    if not _near(got, want):
+        for value, message in mistakes:
+            if _near(got, value):
+                raise Fail(f'"r2" = {got:.6g}: {message}')
+    check_number(got, want, 'metrics(...)["r2"]', rtol=1e-8, atol=1e-12)
+
+
+@q3.test()
+def metrics_refuse_broadcast(ctx):
+    """refuses predictions [n] against targets [n, 1] with a ValueError"""
+    y_hat, y = _metrics_case(ctx, int(ctx.rng.integers(5, 15)))
+    n = len(y)
+    try:
+        answer = ctx.call("metrics", _t(y_hat), _t(y[:, None]))
+    except StudentError as error:
+        if str(error).startswith("ValueError"):
+            return
+        raise Fail(f"metrics should raise ValueError on shapes [n] and [n, 1]; it raised {error}") from None
+    shown = ""
+    if isinstance(answer, dict) and "mse" in answer:
+        shown = f' and returned mse = {as_number(answer["mse"], "mse"):.4g}'
+    raise Fail(f"metrics accepted shapes [{n}] and [{n}, 1]{shown}: the residuals broadcast to [{n}, {n}]; compare "
+               "the shapes first and raise ValueError")
+
+
+# ---------------------------------------------------------------- q4: r2_baseline and rmse_vs_mae
+
+
+@q4.test()
+def r2_baseline_value(ctx):
+    """(a) the R² of the training mean on 5 validation readings"""
+    got = as_number(ctx.value("r2_baseline"), "r2_baseline")
+    n, sst, offset = 5, 40.0, 62.0 - 60.0
+    sse = sst + n * offset**2  # the sum of squares around c is SST + n (c - ȳ)²
+    want = 1 - sse / sst
+    if np.isclose(got, 0.0):
+        raise Fail("R² = 0 holds for the mean of the targets being scored; 62 °F is the training mean, not the mean "
+                   "(60 °F) of these 5 readings")
+    if np.isclose(got, 1 - n * offset**2 / sst):
+        raise Fail("the squared errors around 62 °F are SST plus n·(62 − 60)², not n·(62 − 60)² alone")
+    if np.isclose(got, 1 - sst / sse):
+        raise Fail("that is 1 − SST/SSE; R² is 1 − SSE/SST")
+    if got > 0:
+        raise Fail(f"r2_baseline = {got:.6g} is positive, but a constant that is not the validation mean does worse "
+                   "than that mean, so its R² is below 0")
+    check_number(got, want, "r2_baseline", rtol=1e-9)
+
+
+@q4.test()
+def rmse_vs_mae_choice(ctx):
+    """(b) the true statement about RMSE and MAE"""
+    got = ctx.value("rmse_vs_mae")
+    if not isinstance(got, str) or got.strip().lower().strip("()") not in {"a", "b", "c", "d"}:
+        raise Fail(f'rmse_vs_mae should be one of the strings "a", "b", "c", "d", not {got!r}')
+    choice = got.strip().lower().strip("()")
+    messages = {
+        "a": "it is the other way round: RMSE² − MAE² is the variance of the |e_i|, which is never negative",
+        "c": "errors of ±2 everywhere give RMSE = MAE = 2: equality needs only all |e_i| equal, not zero",
+        "d": "RMSE² − MAE² is the variance of the absolute errors |e_i|, which is never negative, so one of the two "
+             "is always the larger",
+    }
+    if choice in messages:
+        raise Fail(f"({choice}) is not right: {messages[choice]}")
+
+
+# ---------------------------------------------------------------- q5: validation_curve
+
+
+def _powers(x: np.ndarray, p: int) -> np.ndarray:
+    return np.stack([x**j for j in range(p + 1)], axis=1)
+
+
+def _rmse(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.sqrt(np.mean((a - b) ** 2)))
+
+
+def _curve(x_fit, y_fit, x_train, y_train, x_val, y_val, degrees, design=_powers):
+    """Train and validation RMSE of the least-squares fit of each degree on (x_fit, y_fit)."""
+    train, val = [], []
+    for p in degrees:
+        theta, *_ = np.linalg.lstsq(design(x_fit, p), y_fit, rcond=None)
+        train.append(_rmse(design(x_train, p) @ theta, y_train))
+        val.append(_rmse(design(x_val, p) @ theta, y_val))
+    return np.array(train), np.array(val)
+
+
+def _curve_case(ctx, n: int | None = None, m: int | None = None):
+    n = int(ctx.rng.integers(12, 25)) if n is None else n
+    m = int(ctx.rng.integers(6, 12)) if m is None else m
+    coef = ctx.rng.normal(0, 2, 3)
+
+    def law(x):
+        return coef[0] + coef[1] * x + coef[2] * x**2 + np.sin(3 * x)
+
+    x_train, x_val = ctx.rng.uniform(-2, 2, n), ctx.rng.uniform(-2, 2, m)
+    y_train = law(x_train) + ctx.rng.normal(0, 0.5, n)
+    y_val = law(x_val) + ctx.rng.normal(0, 0.5, m)
+    return x_train, y_train, x_val, y_val
+
+
+def _check_curve(ctx, x_train, y_train, x_val, y_val, degrees: list[int]) -> None:
+    answer = ctx.call("validation_curve", _t(x_train), _t(y_train), _t(x_val), _t(y_val), list(degrees))
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Fail("validation_curve should return a pair (train_rmse, val_rmse)")
+    got_train, got_val = as_array(answer[0], "train_rmse"), as_array(answer[1], "val_rmse")
+    k = len(degrees)
+    check_shape(got_train, (k,), "train_rmse")
+    check_shape(got_val, (k,), "val_rmse")
+    args = (x_train, y_train, x_val, y_val, degrees)
+    want_train, want_val = _curve(x_train, y_train, *args)
+    if _close(got_train, want_train, rtol=1e-6) and _close(got_val, want_val, rtol=1e-6):
+        return
+    x_all, y_all = np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])
+    lower = [max(p - 1, 0) for p in degrees]
+    mistakes = [
+        (_curve(x_all, y_all, *args),
+         "the polynomials are fitted on the training and the validation rows together: the validation rows leak "
+         "into the fit and the validation error comes out too optimistic; fit on the training rows only"),
+        ((want_val, want_train), "the two curves are swapped: return (train_rmse, val_rmse)"),
+        ((want_train**2, want_val**2), "those are the MSEs; the question asks for the RMSE, their square roots"),
+        (_curve(x_train, y_train, *args, design=lambda x, p: _powers(x, p)[:, 1:] if p else _powers(x, 0)),
+         "the column of ones is missing: without a bias the polynomial must pass through 0 at x = 0"),
+        (_curve(x_train, y_train, x_train, y_train, x_val, y_val, lower),
+         "each degree p is fitted with the powers up to p − 1: the columns are 1, x, ..., x^p, that is p + 1 of "
+         "them (range(p + 1))"),
+        (_curve(x_train, y_train, x_train, y_train, x_val, y_val, [p + 1 for p in degrees]),
+         "each degree p is fitted with the powers up to p + 1: the columns are 1, x, ..., x^p"),
+    ]
+    for (m_train, m_val), message in mistakes:
+        if _close(got_train, m_train, rtol=1e-6) and _close(got_val, m_val, rtol=1e-6):
+            raise Fail(message)
+    if _close(got_train, want_train, rtol=1e-6):
+        check_close(got_val, want_val, "val_rmse", rtol=1e-6)
+    check_close(got_train, want_train, "train_rmse", rtol=1e-6)
+    check_close(got_val, want_val, "val_rmse", rtol=1e-6)
+
+
+@q5.test()
+def curve_reference(ctx):
+    """matches least squares on the training rows, for degrees 1 to 4 on fresh data"""
+    _check_curve(ctx, *_curve_case(ctx), [1, 2, 3, 4])
+
+
+@q5.test()
+def curve_any_order(ctx):
+    """follows the order of `degrees`, constant model (degree 0) included"""
+    degrees = [int(p) for p in ctx.rng.permutation(6)[:4]]
+    if 0 not in degrees:
+        degrees[-1] = 0
+    _check_curve(ctx, *_curve_case(ctx), degrees)
+
+
+# ---------------------------------------------------------------- q6: predict_original_units
+
+
+def _predict_case(ctx, n: int | None = None):
+    n = int(ctx.rng.integers(4, 12)) if n is None else n
+    w, b = float(ctx.rng.uniform(0.5, 1.5)), float(ctx.rng.normal(0, 0.3))
+    stats = {"mu_x": float(ctx.rng.uniform(5, 20)), "sigma_x": float(ctx.rng.uniform(2, 6)),
+             "mu_y": float(ctx.rng.uniform(40, 70)), "sigma_y": float(ctx.rng.uniform(5, 12))}
+    x = ctx.rng.uniform(-5, 35, n)
+    return x, w, b, stats
+
+
+def _net(w: float, b: float) -> nn.Linear:
+    net = nn.Linear(1, 1, dtype=torch.float64)
+    with torch.no_grad():
+        net.weight.fill_(w)
+        net.bias.fill_(b)
+    return net
+
+
+def _call_predict(ctx, x, w, b, stats):
+    tensors = {k: torch.tensor(v, dtype=torch.float64) for k, v in stats.items()}
+    return ctx.call("predict_original_units", _net(w, b), _t(x), tensors)
+
+
+@q6.test()
+def predict_values(ctx):
+    """matches μ_y + σ_y·net((x − μ_x)/σ_x) on a fresh model and fresh statistics"""
+    x, w, b, s = _predict_case(ctx)
+    got = as_array(_call_predict(ctx, x, w, b, s), "predict_original_units(net, x, stats)")
+    z = (x - s["mu_x"]) / s["sigma_x"]
+    want = s["mu_y"] + s["sigma_y"] * (w * z + b)
+    check_shape(got, want.shape, "predict_original_units(net, x, stats)")
+    mistakes = [
+        (s["mu_y"] + s["sigma_y"] * (w * x + b),
+         "the input is not standardised: the model was trained on z = (x − μ_x)/σ_x, so feed it that, not x"),
+        (w * z + b, "the output is left in standard units: map it back with μ_y + σ_y·output"),
+        (w * x + b, "neither the input is standardised nor the output mapped back: the model works in standard "
+                    "units at both ends"),
+        (s["sigma_y"] * (w * z + b), "the output is multiplied by σ_y but μ_y is not added back"),
+        (((w * z + b) - s["mu_y"]) / s["sigma_y"], "the output is standardised again instead of mapped back: "
+                                                   "ŷ = μ_y + σ_y·output"),
+        (s["mu_y"] + s["sigma_y"] * (w * (x * s["sigma_x"] + s["mu_x"]) + b),
+         "the input map is inverted: standardise with (x − μ_x)/σ_x"),
+        (s["mu_x"] + s["sigma_x"] * (w * ((x - s["mu_y"]) / s["sigma_y"]) + b),
+         "the input and output statistics are swapped: the input uses μ_x, σ_x and the output μ_y, σ_y"),
+    ]
+    if not _close(got, want):
+        for value, message in mistakes:
+            if _close(got, value):
+                raise Fail(message)
+    check_close(got, want, "predict_original_units(net, x, stats)", rtol=1e-9)
+
+
+@q6.test()
+def predict_plain_tensor(ctx):
+    """returns a tensor of shape [n] that does not track gradients"""
+    x, w, b, s = _predict_case(ctx)
+    got = _call_predict(ctx, x, w, b, s)
+    if not isinstance(got, torch.Tensor):
+        raise Fail(f"predict_original_units should return a tensor, not a {type(got).__name__}")
+    check_shape(as_array(got, "the returned tensor"), (len(x),), "the returned tensor")
+    if got.requires_grad:
+        raise Fail("the predictions track gradients (requires_grad=True): compute them inside "
+                   "`with torch.no_grad():`, as the chapter's predict_fahrenheit does")

@@ -1,0 +1,512 @@
+"""Public tests of exercise 11, the capstone on the diabetes data: a seeded train/test split,
+standardisation with the training statistics, coefficients mapped back to the original units, the R²
+score, and which feature the fitted model weighs most.
+
+Every reference is computed here on fresh inputs from `ctx.rng` (the last question's from the diabetes
+data themselves); where a typical mistake gives a recognisable answer (statistics of the whole data set,
+the sample standard deviation, a coefficient multiplied instead of divided by sigma, an R² with the wrong
+denominator, a broadcast [N] against [N, 1]...), the reference of the mistake is computed as well and the
+message names it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+
+from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.core import Fail, StudentError, question
+
+NB = "11_capstone"
+
+q1 = question(NB, "q1", "a seeded train/test split")
+q2 = question(NB, "q2", "standardise with the training statistics")
+q3 = question(NB, "q3", "coefficients in the original units")
+q4 = question(NB, "q4", "the R² score")
+q5 = question(NB, "q5", "the strongest feature")
+
+FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+
+
+def _t(array) -> torch.Tensor:
+    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
+
+
+def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
+    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
+            and np.allclose(got, want, rtol=rtol, atol=atol))
+
+
+# ---------------------------------------------------------------- q1: train_test_split_idx
+
+
+def _n_train(n: int, test_fraction: float) -> int:
+    return int((1 - test_fraction) * n)
+
+
+def _call_split(ctx, n: int, test_fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    answer = ctx.call("train_test_split_idx", n, test_fraction, seed)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Fail(f"train_test_split_idx should return a pair (train_idx, test_idx), not a {type(answer).__name__}")
+    parts = []
+    for part, what in zip(answer, ("train_idx", "test_idx"), strict=True):
+        array = as_array(part, what)
+        if array.ndim != 1:
+            raise Fail(f"{what} has shape {list(array.shape)}; it should be a 1-D tensor of row indices")
+        if not np.all(array == np.round(array)):
+            raise Fail(f"{what} holds non-integer numbers; it should hold row indices (torch.randperm gives them)")
+        parts.append([int(i) for i in array])
+    return parts[0], parts[1]
+
+
+def _reference_split(n: int, test_fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
+    n_train = _n_train(n, test_fraction)
+    return perm[:n_train], perm[n_train:]
+
+
+def _split_case(ctx) -> tuple[int, float, int]:
+    """A size and a fraction for which int((1 - f) n) and n - int(f n) differ, so the rule matters."""
+    while True:
+        n = int(ctx.rng.integers(20, 90))
+        test_fraction = float(ctx.rng.choice([0.15, 0.2, 0.25, 0.3, 0.35]))
+        if _n_train(n, test_fraction) != n - int(test_fraction * n):
+            return n, test_fraction, int(ctx.rng.integers(0, 10_000))
+
+
+@q1.test()
+def split_partition(ctx):
+    """gives every row exactly once, int((1 - test_fraction) * n) of them to training"""
+    n, test_fraction, seed = _split_case(ctx)
+    train, test = _call_split(ctx, n, test_fraction, seed)
+    n_train = _n_train(n, test_fraction)
+    sizes = f"(n = {n}, test_fraction = {test_fraction})"
+    if len(train) == n - n_train and len(test) == n_train:
+        raise Fail(f"train_idx has {len(train)} rows and test_idx {len(test)} {sizes}: the two are swapped; the "
+                   "first n_train shuffled indices are the training rows")
+    if len(train) != n_train or len(test) != n - n_train:
+        message = (f"train_idx has {len(train)} rows and test_idx {len(test)}; expected {n_train} and "
+                   f"{n - n_train} {sizes}")
+        if len(test) == int(test_fraction * n):
+            message += (": you rounded the test size down, int(test_fraction * n); the chapter rounds the training "
+                        "size down, n_train = int((1 - test_fraction) * n)")
+        elif len(train) == round((1 - test_fraction) * n):
+            message += ": use int(...), which rounds down, not round(...)"
+        raise Fail(message)
+    both = train + test
+    if len(set(both)) < n:
+        if set(train) & set(test):
+            raise Fail(f"rows {sorted(set(train) & set(test))[:5]} are in both sets: a test row must never be "
+                       "trained on; cut one permutation in two")
+        raise Fail("some rows appear twice and others never: draw the indices without replacement, as one "
+                   "permutation (torch.randperm)")
+    if sorted(both) != list(range(n)):
+        raise Fail(f"the indices should be the rows 0 to {n - 1}, each once")
+
+
+@q1.test()
+def split_shuffled_and_seeded(ctx):
+    """shuffles the rows, gives the same split for the same seed and another one for another seed"""
+    n, test_fraction, seed = _split_case(ctx)
+    train, test = _call_split(ctx, n, test_fraction, seed)
+    if sorted(train) == list(range(len(train))):
+        raise Fail("the training rows are the first rows of the data: shuffle first (a data file may be sorted, "
+                   "say by age or by date of the visit)")
+    again = _call_split(ctx, n, test_fraction, seed)
+    if (sorted(again[0]), sorted(again[1])) != (sorted(train), sorted(test)):
+        raise Fail(f"two calls with seed {seed} gave different splits: the split is not reproducible; draw the "
+                   "permutation from torch.Generator().manual_seed(seed), not from the global generator")
+    other = _call_split(ctx, n, test_fraction, seed + 1)
+    if sorted(other[0]) == sorted(train):
+        raise Fail(f"seeds {seed} and {seed + 1} give the same split: the argument `seed` is not used")
+
+
+@q1.test()
+def split_reference(ctx):
+    """matches torch.randperm(n, generator=torch.Generator().manual_seed(seed)), the first n_train for training"""
+    n, test_fraction, seed = _split_case(ctx)
+    train, test = _call_split(ctx, n, test_fraction, seed)
+    want_train, want_test = _reference_split(n, test_fraction, seed)
+    if sorted(train) == sorted(want_train) and sorted(test) == sorted(want_test):
+        return
+    perm = want_train + want_test
+    if len(train) == len(want_train) and sorted(train) == sorted(perm[n - len(want_train):]):
+        raise Fail("the training rows are the last n_train indices of the permutation; the chapter's convention "
+                   "gives the first n_train to training (perm[:n_train])")
+    raise Fail("the split differs from torch.randperm(n, generator=torch.Generator().manual_seed(seed)) cut after "
+               "the first int((1 - test_fraction) * n) indices: use exactly that generator and that cut")
+
+
+# ---------------------------------------------------------------- q2: standardise
+
+
+def _standardise_case(ctx, d: int | None = None, m: int | None = None):
+    """Training rows [n, d] and test rows [m, d] from clearly different distributions, so that the statistics
+    of the training rows, of the test rows and of the whole data set all differ."""
+    d = int(ctx.rng.integers(2, 6)) if d is None else d
+    n = int(ctx.rng.integers(10, 30))
+    m = int(ctx.rng.integers(5, 12)) if m is None else m
+    loc, scale = ctx.rng.uniform(-30, 120, d), ctx.rng.uniform(0.5, 30, d)
+    x_train = ctx.rng.normal(loc, scale, (n, d))
+    x_test = ctx.rng.normal(loc + ctx.rng.uniform(1, 3, d) * scale, 2.0 * scale, (m, d))
+    return x_train, x_test
+
+
+def _call_standardise(ctx, x_train, x_test):
+    answer = ctx.call("standardise", _t(x_train), _t(x_test))
+    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
+        raise Fail("standardise should return four things: (Z_train, Z_test, mu, sigma)")
+    return tuple(as_array(a, name) for a, name in zip(answer, ("Z_train", "Z_test", "mu", "sigma"), strict=True))
+
+
+def _stats_mistakes(x_train, x_test):
+    """(mu, sigma, message) of the usual wrong statistics."""
+    x_all = np.concatenate([x_train, x_test])
+    return [
+        (x_all.mean(axis=0), x_all.std(axis=0),
+         "mu and sigma come from the whole data set (training and test rows concatenated): the test rows leak "
+         "into the preprocessing, and the test score is no longer that of new patients; take mu and sigma from "
+         "X_train alone"),
+        (x_train.mean(axis=0), x_train.std(axis=0, ddof=1),
+         "sigma divides by n − 1 (torch.std's default, the sample standard deviation); the chapter uses the "
+         "population standard deviation, X_train.std(dim=0, correction=0)"),
+        (x_all.mean(axis=0), x_all.std(axis=0, ddof=1),
+         "mu and sigma come from the whole data set (training and test rows concatenated), and sigma divides "
+         "by n − 1; take both from X_train alone, with correction=0"),
+        (x_test.mean(axis=0), x_test.std(axis=0),
+         "mu and sigma come from the test rows; they must come from the training rows"),
+        (x_train.mean(), x_train.std(),
+         "mu and sigma are taken over all the entries of X_train at once; each column has its own (dim=0)"),
+    ]
+
+
+@q2.test()
+def standardise_statistics(ctx):
+    """mu and sigma are the column means and population standard deviations of the training rows"""
+    x_train, x_test = _standardise_case(ctx)
+    _, _, mu, sigma = _call_standardise(ctx, x_train, x_test)
+    d = x_train.shape[1]
+    if mu.size == 1 or sigma.size == 1:
+        raise Fail(f"mu or sigma is a single number; with d = {d} columns each should have shape [{d}]: reduce over "
+                   "the rows only (dim=0)")
+    want_mu, want_sigma = x_train.mean(axis=0), x_train.std(axis=0)
+    check_shape(mu.reshape(-1) if mu.size == d else mu, want_mu.shape, "mu")
+    check_shape(sigma.reshape(-1) if sigma.size == d else sigma, want_sigma.shape, "sigma")
+    mu, sigma = mu.reshape(-1), sigma.reshape(-1)
+    if _close(mu, want_mu) and _close(sigma, want_sigma):
+        return
+    for mu_m, sigma_m, message in _stats_mistakes(x_train, x_test):
+        if _close(mu, np.broadcast_to(mu_m, want_mu.shape)) and _close(sigma, np.broadcast_to(sigma_m, want_mu.shape)):
+            raise Fail(f"mu and sigma are wrong. {message}")
+    check_close(mu, want_mu, "mu", rtol=1e-7)
+    check_close(sigma, want_sigma, "sigma", rtol=1e-7)
+
+
+def _check_mapped(z_train, z_test, x_train, x_test) -> None:
+    mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
+    want_train, want_test = (x_train - mu) / sigma, (x_test - mu) / sigma
+    check_shape(z_train, want_train.shape, "Z_train")
+    check_shape(z_test, want_test.shape, "Z_test")
+    if _close(z_train, want_train) and _close(z_test, want_test):
+        return
+    own_test = (x_test - x_test.mean(axis=0)) / x_test.std(axis=0)
+    if _close(z_train, want_train) and _close(z_test, own_test):
+        raise Fail("Z_test is standardised with the test rows' own mean and standard deviation: the test rows must "
+                   "go through the same fixed map as the training rows, with the training mu and sigma")
+    for mu_m, sigma_m, message in _stats_mistakes(x_train, x_test):
+        if _close(z_test, (x_test - mu_m) / sigma_m):
+            raise Fail(f"Z_test is wrong. {message}")
+        if _close(z_train, (x_train - mu_m) / sigma_m):
+            raise Fail(f"Z_train is wrong. {message}")
+    if _close(z_train, x_train - mu) or _close(z_test, x_test - mu):
+        raise Fail("the columns are centred but not divided by sigma")
+    if _close(z_train, x_train / sigma) or _close(z_test, x_test / sigma):
+        raise Fail("the columns are divided by sigma but not centred: subtract mu first")
+    check_close(z_train, want_train, "Z_train", rtol=1e-7)
+    check_close(z_test, want_test, "Z_test", rtol=1e-7)
+
+
+@q2.test()
+def standardise_maps_both_sets(ctx):
+    """maps the training and the test rows with the training statistics, on fresh data"""
+    x_train, x_test = _standardise_case(ctx)
+    z_train, z_test, _, _ = _call_standardise(ctx, x_train, x_test)
+    _check_mapped(z_train, z_test, x_train, x_test)
+
+
+@q2.test()
+def standardise_ignores_test_rows(ctx):
+    """the training side does not change when only the test rows change (no leak)"""
+    x_train, x_test = _standardise_case(ctx)
+    other_test = x_test * ctx.rng.uniform(2, 4) + ctx.rng.uniform(50, 100)
+    first = _call_standardise(ctx, x_train, x_test)
+    second = _call_standardise(ctx, x_train, other_test)
+    for a, b, what in zip(first, second, ("Z_train", "Z_test", "mu", "sigma"), strict=True):
+        if what != "Z_test" and not (a.shape == b.shape and np.allclose(a, b, rtol=1e-12, atol=1e-12)):
+            raise Fail(f"{what} changed when only X_test changed: the test rows leak into the statistics; mu and "
+                       "sigma must be computed from X_train alone (not from torch.cat([X_train, X_test]))")
+    _check_mapped(second[0], second[1], x_train, other_test)
+
+
+# ---------------------------------------------------------------- q3: to_original_units
+
+
+def _units_case(ctx, n: int | None = None, d: int | None = None, standardise_y: bool = True):
+    """Raw data on very different scales; the least-squares fit on standardised data, and on the raw data."""
+    n = int(ctx.rng.integers(25, 60)) if n is None else n
+    d = int(ctx.rng.integers(2, 6)) if d is None else d
+    loc, scale = ctx.rng.uniform(-50, 200, d), np.exp(ctx.rng.uniform(-2, 3.5, d))
+    x = ctx.rng.normal(loc, scale, (n, d))
+    w_true = ctx.rng.normal(0, 1, d) / scale * 20
+    y = x @ w_true + ctx.rng.uniform(50, 150) + ctx.rng.normal(0, 5, n)
+    mu_x, sigma_x = x.mean(axis=0), x.std(axis=0)
+    mu_y, sigma_y = (float(y.mean()), float(y.std())) if standardise_y else (0.0, 1.0)
+    z, y_z = (x - mu_x) / sigma_x, (y - mu_y) / sigma_y
+    theta_z, *_ = np.linalg.lstsq(np.column_stack([z, np.ones(n)]), y_z, rcond=None)
+    theta, *_ = np.linalg.lstsq(np.column_stack([x, np.ones(n)]), y, rcond=None)
+    return x, (theta_z[:d], float(theta_z[d])), (mu_x, sigma_x, mu_y, sigma_y), (theta[:d], float(theta[d]))
+
+
+def _call_units(ctx, w_z, b_z, mu_x, sigma_x, mu_y, sigma_y) -> tuple[np.ndarray, float]:
+    answer = ctx.call("to_original_units", _t(w_z), b_z, _t(mu_x), _t(sigma_x), mu_y, sigma_y)
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        raise Fail("to_original_units should return a pair (w, b)")
+    w, b = as_array(answer[0], "w"), as_number(answer[1], "b")
+    if w.size == w_z.size:
+        w = w.reshape(-1)
+    check_shape(w, w_z.shape, "w")
+    return w, b
+
+
+def _units_mistakes(w_z, b_z, mu_x, sigma_x, mu_y, sigma_y):
+    """(w, b, message) of the usual wrong mappings."""
+    shift = float(np.sum(w_z * mu_x / sigma_x))
+    w = sigma_y * w_z / sigma_x
+    return [
+        (sigma_y * w_z * sigma_x, None,
+         "w is multiplied by sigma_x; a weight per original unit is the standardised weight divided by sigma_x "
+         "(one standard deviation of x_j is sigma_j units)"),
+        (w_z / sigma_x, None,
+         "w is missing the factor sigma_y: the model predicts the standardised target, and one unit of y_z is "
+         "sigma_y units of y"),
+        (w, mu_y + sigma_y * b_z,
+         "b is missing the shift −Σ w̃_j μ_j/σ_j: the standardised model subtracts μ from every input, and that "
+         "constant moves into the bias"),
+        (w, mu_y + sigma_y * (b_z + shift),
+         "the shift Σ w̃_j μ_j/σ_j enters b with the wrong sign: x − μ subtracts it"),
+        (w, sigma_y * (b_z - shift),
+         "b is missing the target's mean mu_y: ŷ = μ_y + σ_y ŷ_z"),
+        (w, mu_y + sigma_y * b_z - shift,
+         "only b̃ is multiplied by sigma_y: the whole standardised prediction, shift included, is scaled, "
+         "b = μ_y + σ_y (b̃ − Σ w̃_j μ_j/σ_j)"),
+        (w, mu_y + b_z - sigma_y * shift,
+         "b̃ is not multiplied by sigma_y: b = μ_y + σ_y (b̃ − Σ w̃_j μ_j/σ_j)"),
+    ]
+
+
+def _matches_mistake(w, b, w_m, b_m, w_right) -> bool:
+    """Whether (w, b) is the mistake (w_m, b_m); b_m None: any b. A mistake that gives the right w in this
+    case (sigma_y = 1, sigma_x = 1) cannot be told apart by w, so it is judged by b alone or skipped."""
+    if b_m is None and _close(w_m, w_right, rtol=1e-9):
+        return False
+    return _close(w, w_m, rtol=1e-6) and (b_m is None or bool(np.isclose(b, b_m, rtol=1e-6)))
+
+
+def _check_units(ctx, standardise_y: bool) -> None:
+    x, (w_z, b_z), stats, (w_raw, b_raw) = _units_case(ctx, standardise_y=standardise_y)
+    w, b = _call_units(ctx, w_z, b_z, *stats)
+    if _close(w, w_raw, rtol=1e-6) and np.isclose(b, b_raw, rtol=1e-6, atol=1e-6):
+        return
+    for w_m, b_m, message in _units_mistakes(w_z, b_z, *stats):
+        if _matches_mistake(w, b, w_m, b_m, stats[3] * w_z / stats[1]):
+            raise Fail(message)
+    check_close(w, w_raw, "w (compared with least squares on the raw data)", rtol=1e-6)
+    check_number(b, b_raw, "b (compared with least squares on the raw data)", rtol=1e-6, atol=1e-6)
+
+
+@q3.test()
+def units_match_raw_lstsq(ctx):
+    """with a standardised target too, (w, b) equal least squares on the raw data"""
+    _check_units(ctx, standardise_y=True)
+
+
+@q3.test()
+def units_chapter_case(ctx):
+    """the chapter's case (target in its own units, mu_y = 0, sigma_y = 1) equals least squares on the raw data"""
+    _check_units(ctx, standardise_y=False)
+
+
+@q3.test()
+def units_same_predictions(ctx):
+    """gives the same predictions from raw inputs as the standardised model, on fresh rows"""
+    _, _, (mu_x, sigma_x, _, _), _ = _units_case(ctx)
+    d = len(mu_x)
+    w_z, b_z = ctx.rng.normal(0, 2, d), float(ctx.rng.normal(0, 1))
+    mu_y, sigma_y = float(ctx.rng.uniform(-100, 100)), float(ctx.rng.uniform(0.5, 40))
+    w, b = _call_units(ctx, w_z, b_z, mu_x, sigma_x, mu_y, sigma_y)
+    x_new = ctx.rng.normal(mu_x, 2 * sigma_x, (7, d))
+    want = mu_y + sigma_y * (((x_new - mu_x) / sigma_x) @ w_z + b_z)
+    got = x_new @ w + b
+    if _close(got, want, rtol=1e-8, atol=1e-8):
+        return
+    for w_m, b_m, message in _units_mistakes(w_z, b_z, mu_x, sigma_x, mu_y, sigma_y):
+        if _matches_mistake(w, b, w_m, b_m, sigma_y * w_z / sigma_x):
+            raise Fail(message)
+    check_close(got, want, "x @ w + b on fresh rows (against the standardised model's predictions)", rtol=1e-8)
+
+
+# ---------------------------------------------------------------- q4: r2_score
+
+
+def _r2_case(ctx, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Targets away from zero and predictions that are not a least-squares fit (biased and noisy)."""
+    n = int(ctx.rng.integers(8, 40)) if n is None else n
+    y = ctx.rng.normal(150, 60, n)
+    y_hat = 0.6 * y + 60 + ctx.rng.uniform(-15, 15) + ctx.rng.normal(0, 30, n)
+    return y_hat, y
+
+
+def _r2(y_hat: np.ndarray, y: np.ndarray) -> float:
+    return float(1 - np.sum((y_hat - y) ** 2) / np.sum((y - y.mean()) ** 2))
+
+
+def _call_r2(ctx, y_hat, y, what: str = "r2_score(y_hat, y)") -> float:
+    return as_number(ctx.call("r2_score", _t(y_hat), _t(y)), what)
+
+
+def _r2_mistakes(y_hat: np.ndarray, y: np.ndarray):
+    sse, sst, n = np.sum((y_hat - y) ** 2), np.sum((y - y.mean()) ** 2), y.size
+    return [
+        (sse / sst, "that is SSE/SST, the share of variance NOT explained; R² is 1 − SSE/SST"),
+        (1 - sse / np.sum(y**2), "SST is taken around 0 (the sum of y²); take it around the mean of the targets, "
+                                 "Σ(y − ȳ)²"),
+        (1 - sse / np.sum((y - y_hat.mean()) ** 2),
+         "SST is taken around the mean of the predictions; take it around the mean of the targets being scored"),
+        (1 - sse / np.sum((y_hat - y_hat.mean()) ** 2),
+         "the denominator is the spread of the predictions; it is the spread of the targets, Σ(y − ȳ)²"),
+        (1 - (sse / n) / sst,
+         "the numerator is the mean (SSE/N) but the denominator a sum: use two sums (or two means)"),
+        (1 - sse / (sst / n),
+         "the denominator is the mean (SST/N) but the numerator a sum: use two sums (or two means)"),
+        (1 - (sse / n) / (sst / (n - 1)),
+         "MSE is divided by the variance with n − 1 (torch.var's default): divide SSE by SST, or use correction=0"),
+        (np.corrcoef(y_hat.reshape(-1), y.reshape(-1))[0, 1] ** 2,
+         "that is the squared correlation of ŷ and y, which equals R² only for a least-squares fit with a bias on "
+         "the same data; compute 1 − SSE/SST"),
+    ]
+
+
+def _check_r2(ctx, y_hat, y, what: str) -> None:
+    got = _call_r2(ctx, y_hat, y, what)
+    want = _r2(y_hat, y)
+    if np.isclose(got, want, rtol=1e-9, atol=1e-12):
+        return
+    for value, message in _r2_mistakes(y_hat, y):
+        if np.isclose(got, value, rtol=1e-9, atol=1e-12):
+            raise Fail(f"{what} = {got:.6g}, expected {want:.6g}: {message}")
+    check_number(got, want, what, rtol=1e-9)
+
+
+@q4.test()
+def r2_column_targets(ctx):
+    """equals 1 − SSE/SST on fresh predictions and targets of shape [N, 1]"""
+    y_hat, y = _r2_case(ctx)
+    _check_r2(ctx, y_hat.reshape(-1, 1), y.reshape(-1, 1), "r2_score on [N, 1] tensors")
+
+
+@q4.test()
+def r2_vector_targets(ctx):
+    """equals 1 − SSE/SST on fresh vectors of shape [N], and is a Python float"""
+    y_hat, y = _r2_case(ctx)
+    answer = ctx.call("r2_score", _t(y_hat), _t(y))
+    if not isinstance(answer, (float, np.floating)):
+        raise Fail(f"r2_score returned a {type(answer).__name__}; return a Python float (e.g. tensor.item())")
+    _check_r2(ctx, y_hat, y, "r2_score on [N] tensors")
+
+
+@q4.test()
+def r2_refuses_broadcast(ctx):
+    """refuses predictions [N] against targets [N, 1] with a ValueError"""
+    y_hat, y = _r2_case(ctx)
+    n = y.size
+    try:
+        got = ctx.call("r2_score", _t(y_hat), _t(y.reshape(-1, 1)))
+    except StudentError as error:
+        if str(error).startswith("ValueError"):
+            return
+        raise Fail(f"r2_score should raise ValueError on shapes [N] and [N, 1]; it raised {error}") from None
+    value = as_number(got, "r2_score") if as_array(got, "r2_score").size == 1 else float("nan")
+    raise Fail(f"r2_score accepted shapes [{n}] and [{n}, 1] and returned {value:.4g}: ŷ − y broadcast to "
+               f"[{n}, {n}], a comparison of every prediction with every target; compare the shapes and raise "
+               "ValueError")
+
+
+# ---------------------------------------------------------------- q5: the strongest feature
+
+
+@lru_cache(maxsize=1)
+def _diabetes_fit():
+    """The chapter's fit: split with seed 0 and test_fraction 0.2, training statistics, lstsq with a bias."""
+    from sklearn.datasets import load_diabetes
+
+    data = load_diabetes(scaled=False)
+    x, y = data.data, data.target
+    n = len(x)
+    train, _ = _reference_split(n, 0.2, 0)
+    x_train, y_train = x[train], y[train]
+    mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
+    z = (x_train - mu) / sigma
+    theta, *_ = np.linalg.lstsq(np.column_stack([z, np.ones(len(z))]), y_train, rcond=None)
+    w_std = theta[:-1]
+    w_raw = w_std / sigma
+    r = np.array([np.corrcoef(x_train[:, j], y_train)[0, 1] for j in range(x.shape[1])])
+    return list(data.feature_names), w_std, w_raw, r
+
+
+def _feature_answer(ctx, name: str) -> str:
+    value = ctx.value(name)
+    if not isinstance(value, str):
+        raise Fail(f"{name} should be a feature name in quotes, such as \"bmi\", not a {type(value).__name__}")
+    answer = value.strip().lower()
+    if answer not in FEATURES:
+        raise Fail(f"{name} = {value!r} is not one of the feature names " + ", ".join(f'"{f}"' for f in FEATURES))
+    return answer
+
+
+@q5.test()
+def strongest_feature(ctx):
+    """the feature with the largest standardised coefficient in size, on the chapter's split"""
+    answer = _feature_answer(ctx, "strongest_feature")
+    names, w_std, w_raw, r = _diabetes_fit()
+    want = names[int(np.argmax(np.abs(w_std)))]
+    if answer == want:
+        return
+    if answer == names[int(np.argmax(np.abs(w_raw)))]:
+        raise Fail(f"\"{answer}\" has the largest coefficient in the original units, which depends on the units "
+                   "(its feature has a small spread); compare the standardised coefficients w̃_j = w_j σ_j")
+    if answer == names[int(np.argmax(w_std))]:
+        raise Fail(f"\"{answer}\" has the largest positive standardised coefficient; the question asks for the "
+                   "largest in absolute value, whatever its sign")
+    if answer == names[int(np.argmax(np.abs(r)))]:
+        raise Fail(f"\"{answer}\" is the feature most correlated with the target on its own; the question is about "
+                   "the coefficients of the model fitted on all ten features together")
+    raise Fail(f"\"{answer}\" is not the feature with the largest |w̃_j|: fit the model on the standardised "
+               "training rows and compare the absolute values of its ten weights")
+
+
+@q5.test()
+def strongest_sign(ctx):
+    """the sign of that feature's standardised coefficient"""
+    value = as_number(ctx.value("strongest_sign"), "strongest_sign")
+    if value not in (1.0, -1.0):
+        raise Fail(f"strongest_sign should be +1 or -1, not {value:g}")
+    names, w_std, _, r = _diabetes_fit()
+    j = int(np.argmax(np.abs(w_std)))
+    want = float(np.sign(w_std[j]))
+    if value != want:
+        if value == np.sign(r[j]):
+            raise Fail("that is the sign of the feature's correlation with the target on its own; its coefficient "
+                       "in the model with all ten features, holding the others fixed, has the other sign")
+        raise Fail("the sign is wrong: look at the coefficient itself, not its size")
