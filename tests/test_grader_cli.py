@@ -183,3 +183,29 @@ def test_total_timeout_and_threshold(tmp_path):
     assert with_hidden > sum(q.max_points(hidden=False) for q in questions.values())
     assert report["max_score"] == with_hidden  # hidden tests count in the maximum even when grading was cut off
     assert result.returncode == 1
+
+
+def test_a_wrong_function_used_by_a_later_answer_costs_points_once(tmp_path):
+    """In the grader's kernel too, question 3 of exercise 04 is tested with a correct `descend` (a stand-in)."""
+    nb = nbformat.read(ROOT / "solutions" / "04_autograd.ipynb", as_version=4)
+    _cell(nb, "def descend(").source = (
+        "def descend(w, b, x, y, lr, steps):\n"
+        "    history = []\n"
+        "    for _ in range(steps):\n"
+        "        loss = ((w * x + b - y) ** 2).sum()  # a sum: N times the gradient\n"
+        "        history.append(loss.item())\n"
+        "        loss.backward()\n"
+        "        with torch.no_grad():\n"
+        "            w -= lr * w.grad\n"
+        "            b -= lr * b.grad\n"
+        "        w.grad.zero_()\n"
+        "        b.grad.zero_()\n"
+        "    return w, b, history\n")
+    assert "return descend(" in _cell(nb, "def train(").source  # q3's answer calls q2's function
+    nbformat.write(nb, tmp_path / "04_autograd.ipynb")
+    subprocess.run([sys.executable, "-m", "linreg_course.grader", str(tmp_path / "04_autograd.ipynb"), "--out",
+                    str(tmp_path / "out")], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    report = json.loads((tmp_path / "out" / "report.json").read_text())["submissions"][0]
+    points = _points(report)
+    assert points["q2"] < _max(report)["q2"]
+    assert {q: p for q, p in points.items() if q != "q2"} == {q: m for q, m in _max(report).items() if q != "q2"}

@@ -81,3 +81,24 @@ def test_check_prints_and_never_raises(capsys):
     out = capsys.readouterr().out
     assert "q1 (the mean squared error): 0/3 points" in out and "RuntimeError: boom" in out
     assert "no such question" in out and "could not run" in out
+
+
+def test_stand_ins_replace_other_questions_functions_and_come_back():
+    """While q3 of exercise 04 is tested, q2's `descend` is the course's; afterwards the student's is back."""
+    questions = questions_for("04_autograd")
+    seen = []
+
+    def wrong_descend(*args):
+        raise AssertionError("the student's descend must not run while q3 is tested")
+
+    def train(x, y, steps):
+        seen.append(namespace["descend"])
+        raise RuntimeError("stop here")
+
+    namespace = {"descend": wrong_descend, "train": train}
+    run_question(questions["q3"], NamespaceCaller(namespace))
+    assert seen and all(f is questions["q2"].stand_ins["descend"] for f in seen)
+    assert namespace["descend"] is wrong_descend and "dataset_loss" not in namespace
+    # q2's own tests see the student's function
+    result = run_question(questions["q2"], NamespaceCaller(namespace))
+    assert result.points == 0 and "must not run" in result.tests[0].message

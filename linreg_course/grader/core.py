@@ -5,15 +5,21 @@ fresh, seeded inputs, asks the context to call the student's function (`ctx.call
 read a student's variable (`ctx.value("lr_max")`), compares the answer with a reference computed here,
 and raises `Fail` with a message that names the likely mistake. The context decides where the student's
 code runs: in the notebook itself (`check`) or in a separate kernel (the command-line grader).
+
+When one answer may call the function of another question (question 3's `train` may call question 2's
+`descend`), the question that defines that function registers a correct version as its stand-in. While
+any other question of the notebook is tested, the stand-in replaces the student's function, so a mistake
+costs points on its own question only, and a later question can be answered before an earlier one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import importlib
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -54,6 +60,8 @@ class Question:
     name: str
     title: str
     tests: list[Test] = field(default_factory=list)
+    #: Correct versions of the functions this question's answer defines, by name (see `stand_in`).
+    stand_ins: dict[str, Callable] = field(default_factory=dict)
 
     def test(self, points: float = 1.0, hidden: bool = False) -> Callable:
         """Decorator adding a test; its docstring's first line is the name students see."""
@@ -61,6 +69,19 @@ class Question:
         def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
             doc = (func.__doc__ or func.__name__).strip().splitlines()[0]
             self.tests.append(Test(doc, func, points, hidden))
+            return func
+
+        return register
+
+    def stand_in(self, name: str) -> Callable:
+        """Decorator registering a correct `name`, used in place of the student's while other questions run.
+
+        The function must be defined at the top level of a public question module, so that the grader's
+        kernel can import it by name.
+        """
+
+        def register(func: Callable) -> Callable:
+            self.stand_ins[name] = func
             return func
 
         return register
@@ -103,12 +124,16 @@ def seed_for(*parts: str) -> int:
 
 
 class Caller:
-    """Where the student's code runs. Subclasses implement `call` and `value`."""
+    """Where the student's code runs. Subclasses implement `call`, `value` and `standing_in`."""
 
     def call(self, name: str, args: tuple, kwargs: dict) -> Any:
         raise NotImplementedError
 
     def value(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def standing_in(self, functions: dict[str, Callable]) -> contextlib.AbstractContextManager:
+        """While the context is open, the student's names in `functions` are bound to those functions."""
         raise NotImplementedError
 
 
@@ -139,6 +164,19 @@ class NamespaceCaller(Caller):
         if value is Ellipsis:
             raise NotAnswered(name)
         return copy.deepcopy(value)
+
+    @contextlib.contextmanager
+    def standing_in(self, functions: dict[str, Callable]) -> Iterator[None]:
+        saved = {name: (name in self.namespace, self.namespace.get(name)) for name in functions}
+        self.namespace.update(functions)
+        try:
+            yield
+        finally:  # the student's own definitions come back, even after an interrupt
+            for name, (present, value) in saved.items():
+                if present:
+                    self.namespace[name] = value
+                else:
+                    self.namespace.pop(name, None)
 
 
 def _describe(error: BaseException) -> str:
@@ -209,9 +247,16 @@ def run_test(question: Question, test: Test, caller: Caller) -> TestResult:
     return TestResult(test.name, status, points, test.points, message, test.hidden)
 
 
+def stand_ins_for(question: Question) -> dict[str, Callable]:
+    """The stand-ins of every other question of the same notebook: what replaces the student's functions."""
+    siblings = REGISTRY.get(question.notebook, {}).values()
+    return {name: func for other in siblings if other is not question for name, func in other.stand_ins.items()}
+
+
 def run_question(question: Question, caller: Caller, hidden: bool = False) -> QuestionResult:
-    """Run a question's public tests (and its hidden ones when `hidden`)."""
-    results = [run_test(question, t, caller) for t in question.tests if hidden or not t.hidden]
+    """Run a question's public tests (and its hidden ones when `hidden`), other questions' stand-ins in place."""
+    with caller.standing_in(stand_ins_for(question)):
+        results = [run_test(question, t, caller) for t in question.tests if hidden or not t.hidden]
     statuses = {r.status for r in results}
     points = sum(r.points for r in results)
     if statuses == {"passed"}:

@@ -161,6 +161,17 @@ def steps_use_given_optimizer(ctx):
 # ---------------------------------------------------------------- q2: dataset_loss
 
 
+@q2.stand_in("dataset_loss")
+def dataset_loss_stand_in(model: nn.Module, loader: DataLoader, loss_fn) -> float:
+    """A correct `dataset_loss`: while the other questions are tested, it replaces the student's (q3 may call it)."""
+    total, rows = 0.0, 0
+    with torch.no_grad():
+        for xb, yb in loader:
+            total += loss_fn(model(xb), yb).item() * len(xb)
+            rows += len(xb)
+    return total / rows
+
+
 def _batch_losses(model, loader, loss_fn) -> tuple[np.ndarray, np.ndarray]:
     with torch.no_grad():
         pairs = [(loss_fn(model(xb), yb).item(), len(xb)) for xb, yb in loader]
@@ -322,8 +333,7 @@ def _check_fit_loss(ctx, case, epochs: int) -> None:
                    f"{ref['loss'][1]:.6g}): does each epoch go through the loader once, with one step per batch?")
     raise Fail(f"history['loss'] differs from the reference (epoch 1: {got[0]:.6g}, expected "
                f"{ref['loss'][0]:.6g}): each epoch is one pass over the loader, one step per batch in the order "
-               "zero_grad(), forward, backward(), step(), then the whole-data loss. If fit calls your "
-               "dataset_loss, make question 2 pass first")
+               "zero_grad(), forward, backward(), step(), then the whole-data loss")
 
 
 @q3.test()

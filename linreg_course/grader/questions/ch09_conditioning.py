@@ -21,8 +21,9 @@ q1 = question(NB, "q1", "the Hessian and its condition number")
 q2 = question(NB, "q2", "standardising with the training statistics")
 q3 = question(NB, "q3", "back to the original units")
 q4 = question(NB, "q4", "how many steps the eigenvalues predict")
-q5 = question(NB, "q5", "the largest stable learning rate on the crop data")
+q5 = question(NB, "q5", "the largest stable learning rate, before and after standardising")
 q6 = question(NB, "q6", "a closed form that survives float32")
+q7 = question(NB, "q7", "a step count you can predict")
 
 
 def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
@@ -44,7 +45,9 @@ def _inputs(ctx, n: int, d: int) -> np.ndarray:
     return ctx.rng.normal(ctx.rng.uniform(2, 10, d), ctx.rng.uniform(0.5, 3, d), (n, d))
 
 
+@q1.stand_in("hessian")
 def _ref_hessian(X: np.ndarray, k: int) -> np.ndarray:
+    """A correct `hessian`; while the other questions are tested, it replaces the student's (q5 may call it)."""
     X_tilde = np.column_stack([X, np.ones(len(X))])
     return 2 / (len(X) * k) * X_tilde.T @ X_tilde
 
@@ -118,6 +121,13 @@ def condition_fresh(ctx):
 
 
 # ---------------------------------------------------------------- q2: standardise
+
+
+@q2.stand_in("standardise")
+def standardise_stand_in(X_train: np.ndarray, X_other: np.ndarray):
+    """A correct `standardise`; while the other questions are tested, it replaces the student's (q5 may call it)."""
+    mu, sigma = X_train.mean(axis=0), X_train.std(axis=0)
+    return (X_train - mu) / sigma, (X_other - mu) / sigma, mu, sigma
 
 
 def _standardise_case(ctx, n: int, m: int, d: int):
@@ -392,7 +402,7 @@ def steps_unstable(ctx):
                "|1 − lr·λ_max| exceeds 1 and gradient descent diverges; raise ValueError")
 
 
-# ---------------------------------------------------------------- q5: lr_max_raw, lr_max_std
+# ---------------------------------------------------------------- q5: stability_limits
 
 
 def _crop():
@@ -427,31 +437,47 @@ def _limit_mistakes(X: np.ndarray, k: int, what: str, got: float) -> None:
         raise Fail(f"{what} = {got:.4g}: use λ_max of H = 2/(Nk)·X̃ᵀX̃, not of X̃ᵀX̃")
 
 
-@q5.test()
-def lr_max_raw(ctx):
-    """lr_max_raw is 2/λ_max of the raw crop Hessian"""
-    X, Y = _crop()
-    got = as_number(ctx.value("lr_max_raw"), "lr_max_raw")
-    _limit_mistakes(X, Y.shape[1], "lr_max_raw", got)
-    check_number(got, 2 / np.linalg.eigvalsh(_ref_hessian(X, Y.shape[1]))[-1], "lr_max_raw", rtol=1e-3)
+def _call_limits(ctx, X: np.ndarray, k: int) -> tuple[float, float]:
+    answer = ctx.call("stability_limits", X, k)
+    if not isinstance(answer, tuple | list) or len(answer) != 2:
+        raise Fail("stability_limits should return a pair (lr_max_raw, lr_max_std)")
+    return as_number(answer[0], "lr_max_raw"), as_number(answer[1], "lr_max_std")
 
 
-@q5.test()
-def lr_max_std(ctx):
-    """lr_max_std is 2/λ_max of the Hessian on the standardised crop inputs"""
-    X, Y = _crop()
-    k = Y.shape[1]
-    got = as_number(ctx.value("lr_max_std"), "lr_max_std")
+def _check_limits(ctx, X: np.ndarray, k: int) -> None:
+    lr_max_raw, lr_max_std = _call_limits(ctx, X, k)
+    _limit_mistakes(X, k, "lr_max_raw", lr_max_raw)
+    check_number(lr_max_raw, 2 / np.linalg.eigvalsh(_ref_hessian(X, k))[-1], "lr_max_raw", rtol=1e-6)
     Z = (X - X.mean(axis=0)) / X.std(axis=0)
-    want = 2 / np.linalg.eigvalsh(_ref_hessian(Z, k))[-1]
     Z1 = (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)
-    if math.isclose(got, 2 / np.linalg.eigvalsh(_ref_hessian(Z1, k))[-1], rel_tol=1e-4):
-        raise Fail(f"lr_max_std = {got:.4g} comes from inputs divided by the sample std (ddof=1); the chapter "
+    if math.isclose(lr_max_std, 2 / np.linalg.eigvalsh(_ref_hessian(Z1, k))[-1], rel_tol=1e-6):
+        raise Fail(f"lr_max_std = {lr_max_std:.4g} comes from inputs divided by the sample std (ddof=1); the chapter "
                    "standardises with the population std (ddof=0)")
-    if math.isclose(got, 2 / np.linalg.eigvalsh(_ref_hessian(X, k))[-1], rel_tol=1e-4):
+    if math.isclose(lr_max_std, lr_max_raw, rel_tol=1e-6):
         raise Fail("lr_max_std equals the raw limit: compute the Hessian on the standardised inputs")
-    _limit_mistakes(Z, k, "lr_max_std", got)
-    check_number(got, want, "lr_max_std", rtol=1e-3)
+    _limit_mistakes(Z, k, "lr_max_std", lr_max_std)
+    check_number(lr_max_std, 2 / np.linalg.eigvalsh(_ref_hessian(Z, k))[-1], "lr_max_std", rtol=1e-6)
+
+
+@q5.test()
+def limits_fresh(ctx):
+    """gives 2/λ_max before and after standardising, on fresh inputs far from zero with two outputs"""
+    n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 5))
+    _check_limits(ctx, _inputs(ctx, n, d), 2)
+
+
+@q5.test()
+def limits_three_outputs(ctx):
+    """divides by N·k: fresh inputs and three outputs"""
+    n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(1, 4))
+    _check_limits(ctx, _inputs(ctx, n, d), 3)
+
+
+@q5.test()
+def limits_crop(ctx):
+    """gives the limits of the chapter on the crop data"""
+    X, Y = _crop()
+    _check_limits(ctx, X, Y.shape[1])
 
 
 # ---------------------------------------------------------------- q6: lstsq_fit
@@ -550,3 +576,24 @@ def lstsq_duplicated_column(ctx):
         raise Fail("the predictions are not the least-squares ones with a duplicated column: X̃ᵀX̃ is singular, "
                    "so do not invert it; and the default driver of torch.linalg.lstsq ('gelsy') can misjudge "
                    "the rank here: pass driver='gelsd' (SVD), as the chapter does")
+
+
+# ---------------------------------------------------------------- q7: steps_choice
+
+
+@q7.test(points=2)
+def steps_choice(ctx):
+    """is the number of steps that the worst factor ρ predicts"""
+    got = ctx.value("steps_choice")
+    if not isinstance(got, str) or got.strip().lower().strip("().") not in ("a", "b", "c", "d"):
+        raise Fail(f'steps_choice should be one of the strings "a", "b", "c", "d", not {got!r}')
+    got = got.strip().lower().strip("().")
+    if got == "a":
+        raise Fail("κ is not a number of steps: each step multiplies the error by at most ρ = (κ − 1)/(κ + 1) "
+                   "= 0.75, so it takes t steps with 0.75^t ≤ 10⁻⁶, t = ln(10⁻⁶)/ln(0.75)")
+    if got == "c":
+        raise Fail("ten times too many: with ρ = 0.75 the error falls by a factor 10 in about 8 steps "
+                   "(0.75⁸ ≈ 0.1), so a factor 10⁶ takes about 6 · 8 steps")
+    if got == "d":
+        raise Fail("the step count grows like κ times the logarithm of the shrink factor, not like the factor "
+                   "itself: t ≈ (κ/2) · ln(10⁶) ≈ 3.5 · 13.8 ≈ 48")

@@ -1,0 +1,90 @@
+"""Wrong answers to exercises/08_training_with_optim.ipynb, written from the exercise and its chapter only."""
+
+# case name: (question, the whole source of that question's answer cell as a student wrote it)
+CASES = {
+    "zero_grad_before_step": ("q1", '''
+def train_steps(model: nn.Module, opt: torch.optim.Optimizer, loss_fn, xb: torch.Tensor, yb: torch.Tensor,
+                steps: int) -> list[float]:
+    """Take `steps` optimizer steps on the batch (xb, yb); return the loss before each step."""
+    losses = []
+    for _ in range(steps):
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.zero_grad()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+'''),
+    "zero_grad_forgotten": ("q1", '''
+def train_steps(model: nn.Module, opt: torch.optim.Optimizer, loss_fn, xb: torch.Tensor, yb: torch.Tensor,
+                steps: int) -> list[float]:
+    """Take `steps` optimizer steps on the batch (xb, yb); return the loss before each step."""
+    losses = []
+    for _ in range(steps):
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses
+'''),
+    "unweighted_mean_of_batches": ("q2", '''
+def dataset_loss(model: nn.Module, loader: DataLoader, loss_fn) -> float:
+    """Mean of `loss_fn` over every row `loader` yields, batch losses weighted by batch size; no gradients."""
+    batch_losses = []
+    with torch.no_grad():
+        for xb, yb in loader:
+            batch_losses.append(loss_fn(model(xb), yb).item())
+    return sum(batch_losses) / len(batch_losses)
+'''),
+    "full_pass_on_training_loader": ("q3", '''
+def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimizer, epochs: int) -> dict:
+    """Train for `epochs` passes over `loader`; return {"loss": [...], "last_batch": [...]}, one float per epoch."""
+    history = {"loss": [], "last_batch": []}
+    for _ in range(epochs):
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+        history["last_batch"].append(loss.item())
+        total, rows = 0.0, 0
+        with torch.no_grad():
+            for xb, yb in loader:
+                total += loss_fn(model(xb), yb).item() * len(xb)
+                rows += len(xb)
+        history["loss"].append(total / rows)
+    return history
+'''),
+    "last_batch_as_epoch_loss": ("q3", '''
+def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimizer, epochs: int) -> dict:
+    """Train for `epochs` passes over `loader`; return {"loss": [...], "last_batch": [...]}, one float per epoch."""
+    history = {"loss": [], "last_batch": []}
+    for _ in range(epochs):
+        for xb, yb in loader:
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+        history["last_batch"].append(loss.item())
+        history["loss"].append(loss.item())
+    return history
+'''),
+    "weight_only": ("q4", '''
+def make_optimizer(model: nn.Module, lr: float, momentum: float) -> torch.optim.SGD:
+    """SGD over all of model's parameters with the given learning rate and momentum."""
+    return torch.optim.SGD([model.weight], lr=lr, momentum=momentum)
+'''),
+    "hessian_without_ones_column": ("q5", '''
+def lr_limit(X: torch.Tensor, k: int) -> float:
+    """2/λ_max of H = 2/(N k) X̃ᵀX̃, the largest stable learning rate of full-batch gradient descent."""
+    N = X.shape[0]
+    lam_max = torch.linalg.eigvalsh(2 / (N * k) * X.T @ X)[-1].item()
+    return 2 / lam_max
+'''),
+    "zero_grad_symptoms_swapped": ("q6", '''
+symptom_flat = "a"
+symptom_regrowth = "b"
+symptom_noisy = "d"
+symptom_blowup = "c"
+'''),
+}

@@ -1,0 +1,64 @@
+"""Wrong answers to exercises/11_capstone.ipynb, written from the exercise and its chapter only."""
+
+# case name: (question, the whole source of that question's answer cell as a student wrote it)
+CASES = {
+    "n_train_rounded_instead_of_truncated": ("q1", '''
+def train_test_split_idx(n: int, test_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Seeded shuffle of 0..n-1: the first int((1 - test_fraction) * n) for training, the rest for testing."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    n_train = round((1 - test_fraction) * n)
+    return perm[:n_train], perm[n_train:]
+'''),
+    "test_rows_drawn_from_a_second_shuffle": ("q1", '''
+def train_test_split_idx(n: int, test_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Seeded shuffle of 0..n-1: the first int((1 - test_fraction) * n) for training, the rest for testing."""
+    gen = torch.Generator().manual_seed(seed)
+    n_train = int((1 - test_fraction) * n)
+    train_idx = torch.randperm(n, generator=gen)[:n_train]
+    test_idx = torch.randperm(n, generator=gen)[: n - n_train]
+    return train_idx, test_idx
+'''),
+    "stats_from_all_rows": ("q2", '''
+def standardise(X_train: torch.Tensor, X_test: torch.Tensor):
+    """(Z_train, Z_test, mu, sigma): both sets standardised with the training rows' column statistics."""
+    X_all = torch.cat([X_train, X_test])
+    mu, sigma = X_all.mean(dim=0), X_all.std(dim=0, correction=0)
+    return (X_train - mu) / sigma, (X_test - mu) / sigma, mu, sigma
+'''),
+    "torch_std_default_unbiased": ("q2", '''
+def standardise(X_train: torch.Tensor, X_test: torch.Tensor):
+    """(Z_train, Z_test, mu, sigma): both sets standardised with the training rows' column statistics."""
+    mu, sigma = X_train.mean(dim=0), X_train.std(dim=0)
+    return (X_train - mu) / sigma, (X_test - mu) / sigma, mu, sigma
+'''),
+    "bias_shift_without_sigma_y": ("q3", '''
+def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x: torch.Tensor,
+                      mu_y: float, sigma_y: float) -> tuple[torch.Tensor, float]:
+    """Weights per original unit of each feature, and the bias, from a fit on standardised inputs and target."""
+    w = sigma_y * w_z / sigma_x
+    b = mu_y + sigma_y * b_z - (w_z * mu_x / sigma_x).sum().item()
+    return w, float(b)
+'''),
+    "weights_multiplied_by_sigma_x": ("q3", '''
+def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x: torch.Tensor,
+                      mu_y: float, sigma_y: float) -> tuple[torch.Tensor, float]:
+    """Weights per original unit of each feature, and the bias, from a fit on standardised inputs and target."""
+    w = sigma_y * w_z * sigma_x
+    b = mu_y + sigma_y * b_z - (w * mu_x).sum().item()
+    return w, float(b)
+'''),
+    "r2_sst_around_prediction_mean": ("q4", '''
+def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
+    """Coefficient of determination 1 - SSE/SST (SST around the mean of y); ValueError if shapes differ."""
+    if y_hat.shape != y.shape:
+        raise ValueError("shapes differ")
+    sse = ((y_hat - y) ** 2).sum()
+    sst = ((y - y_hat.mean()) ** 2).sum()
+    return (1 - sse / sst).item()
+'''),
+    "largest_coefficient_without_abs": ("q5", '''
+# the coefficient with the largest value in the fit: s5, about +36
+strongest_feature = "s5"
+strongest_sign = +1
+'''),
+}
