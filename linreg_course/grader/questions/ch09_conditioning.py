@@ -14,6 +14,7 @@ import torch
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
 NB = "09_conditioning"
 
@@ -146,50 +147,18 @@ def _call_standardise(ctx, X_train, X_other):
     return [as_array(a, name) for a, name in zip(answer, names, strict=True)]
 
 
-def _diagnose_statistics(mu, sigma, X_train, X_other) -> None:
-    """Name the statistics the student used when they are not the training ones."""
-    both = np.vstack([X_train, X_other])
-    variants = [
-        (X_train.mean(axis=0), X_train.std(axis=0, ddof=1),
-         "sigma is the sample standard deviation (dividing by N − 1, ddof=1, torch.std's default); the "
-         "chapter uses the population standard deviation, dividing by N (ddof=0, np.std's default)"),
-        (both.mean(axis=0), both.std(axis=0),
-         "mu and sigma are the statistics of the training and the other data together: standardise with "
-         "the training split's statistics only, or information from the other data leaks into training"),
-        (both.mean(axis=0), both.std(axis=0, ddof=1),
-         "mu and sigma come from the whole data set (training and other together), and sigma divides by "
-         "N − 1: use the training split only, with the population std (ddof=0)"),
-        (X_other.mean(axis=0), X_other.std(axis=0),
-         "mu and sigma are the other data's statistics: compute them on X_train"),
-    ]
-    for mu_wrong, sigma_wrong, message in variants:
-        if mu.shape == mu_wrong.shape and _close(mu, mu_wrong) and _close(sigma, sigma_wrong):
-            raise Fail(message)
-    if X_train.shape[1] > 1 and mu.size == 1 and np.isclose(float(mu.reshape(-1)[0]), X_train.mean()):
-        raise Fail("mu is one number, the mean of the whole array: compute a mean per column with axis=0")
-
-
-def _check_standardise(ctx, n: int, m: int, d: int) -> None:
-    X_train, X_other = _standardise_case(ctx, n, m, d)
-    Z_train, Z_other, mu, sigma = _call_standardise(ctx, X_train, X_other)
-    mu_ref, sigma_ref = X_train.mean(axis=0), X_train.std(axis=0)
-    _diagnose_statistics(mu, sigma, X_train, X_other)
-    check_close(mu, mu_ref, "mu", rtol=1e-9)
-    check_close(sigma, sigma_ref, "sigma", rtol=1e-9)
-    check_close(Z_train, (X_train - mu_ref) / sigma_ref, "Z_train", rtol=1e-9)
-    check_shape(Z_other, X_other.shape, "Z_other")
-    if _close(Z_other, (X_other - X_other.mean(axis=0)) / X_other.std(axis=0)):
-        raise Fail("Z_other was standardised with its own mean and std: use the training mu and sigma for "
-                   "every split (the model learned the training scale)")
-    if _close(Z_other, X_other):
-        raise Fail("Z_other is X_other unchanged: standardise it too, with the training mu and sigma")
-    check_close(Z_other, (X_other - mu_ref) / sigma_ref, "Z_other", rtol=1e-9)
+_WORDS = Words(other="other", x_train="X_train", z_train="Z_train", z_other="Z_other",
+               population_std="X_train.std(axis=0), np.std's default ddof=0")
 
 
 @q2.test()
 def standardise_training_statistics(ctx):
     """uses the training split's mean and population std, on fresh data whose other split differs"""
-    _check_standardise(ctx, int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(5, 12)), int(ctx.rng.integers(2, 5)))
+    n, m, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(5, 12)), int(ctx.rng.integers(2, 5))
+    X_train, X_other = _standardise_case(ctx, n, m, d)
+    Z_train, Z_other, mu, sigma = _call_standardise(ctx, X_train, X_other)
+    check_statistics(mu, sigma, X_train, X_other, _WORDS, rtol=1e-9)
+    check_mapped(Z_train, Z_other, X_train, X_other, _WORDS, rtol=1e-9)
 
 
 @q2.test()
@@ -197,18 +166,8 @@ def standardise_other_split(ctx):
     """transforms the other split with the training statistics, never its own or the combined ones"""
     n, m, d = int(ctx.rng.integers(6, 12)), int(ctx.rng.integers(20, 40)), int(ctx.rng.integers(1, 4))
     X_train, X_other = _standardise_case(ctx, n, m, d)
-    Z_train, Z_other, mu, sigma = _call_standardise(ctx, X_train, X_other)
-    mu_ref, sigma_ref = X_train.mean(axis=0), X_train.std(axis=0)
-    both = np.vstack([X_train, X_other])
-    check_shape(Z_other, X_other.shape, "Z_other")
-    if _close(Z_other, (X_other - both.mean(axis=0)) / both.std(axis=0)) or _close(
-            Z_other, (X_other - both.mean(axis=0)) / both.std(axis=0, ddof=1)):
-        raise Fail("Z_other was standardised with statistics of the whole data set (training and other "
-                   "together): use the training split's mu and sigma only")
-    if _close(Z_other, (X_other - X_other.mean(axis=0)) / X_other.std(axis=0)):
-        raise Fail("Z_other was standardised with its own mean and std: use the training mu and sigma")
-    _diagnose_statistics(mu, sigma, X_train, X_other)
-    check_close(Z_other, (X_other - mu_ref) / sigma_ref, "Z_other", rtol=1e-9)
+    Z_train, Z_other, _, _ = _call_standardise(ctx, X_train, X_other)
+    check_mapped(Z_train, Z_other, X_train, X_other, _WORDS, rtol=1e-9)
 
 
 @q2.test()
@@ -217,7 +176,7 @@ def standardise_properties(ctx):
     X_train, X_other = _standardise_case(ctx, int(ctx.rng.integers(10, 30)), 5, int(ctx.rng.integers(2, 5)))
     Z_train, _, mu, sigma = _call_standardise(ctx, X_train, X_other)
     check_shape(Z_train, X_train.shape, "Z_train")
-    _diagnose_statistics(mu, sigma, X_train, X_other)
+    check_statistics(mu, sigma, X_train, X_other, _WORDS, rtol=1e-9)
     if not np.allclose(Z_train.mean(axis=0), 0, atol=1e-9):
         raise Fail("the columns of Z_train do not have mean 0: subtract each column's training mean (axis=0)")
     if np.allclose(Z_train.std(axis=0, ddof=1), 1, rtol=1e-9):

@@ -16,6 +16,7 @@ from torch import nn
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
 NB = "10_evaluation"
 
@@ -143,24 +144,8 @@ def _call_standardise(ctx, x_train, x_val):
     return tuple(as_array(a, name) for a, name in zip(answer, names, strict=True))
 
 
-def _stats_mistakes(x_train, x_val):
-    """(mu, sigma, message) of the usual wrong statistics."""
-    x_all = np.concatenate([x_train, x_val])
-    return [
-        (x_all.mean(axis=0), x_all.std(axis=0),
-         "the statistics come from the whole data set (training and validation rows together), so the validation "
-         "rows leak into the preprocessing; take mu and sigma from x_train alone"),
-        (x_train.mean(axis=0), x_train.std(axis=0, ddof=1),
-         "sigma divides by n − 1 (torch.std's default); use the population standard deviation, "
-         "x_train.std(dim=0, correction=0)"),
-        (x_all.mean(axis=0), x_all.std(axis=0, ddof=1),
-         "the statistics come from the whole data set, and sigma divides by n − 1; take both from x_train alone, "
-         "with correction=0"),
-        (x_val.mean(axis=0), x_val.std(axis=0),
-         "the statistics come from the validation rows; they must come from the training rows"),
-        (x_train.mean(), x_train.std(),
-         "mu and sigma are taken over all the entries of x_train at once; each column has its own (dim=0)"),
-    ]
+_WORDS = Words(other="validation", x_train="x_train", z_train="z_train", z_other="z_val",
+               population_std="x_train.std(dim=0, correction=0)")
 
 
 @q2.test()
@@ -168,45 +153,11 @@ def standardise_statistics(ctx):
     """mu and sigma are the column means and population standard deviations of the training rows"""
     x_train, x_val = _standardise_case(ctx)
     _, _, mu, sigma = _call_standardise(ctx, x_train, x_val)
-    d = x_train.shape[1]
-    if mu.size == 1 or sigma.size == 1:
-        raise Fail(f"mu or sigma is a single number; with d = {d} columns each should have shape [{d}]: reduce over "
-                   "the rows only (dim=0)")
-    want_mu, want_sigma = x_train.mean(axis=0), x_train.std(axis=0)
-    check_shape(mu, want_mu.shape, "mu")
-    check_shape(sigma, want_sigma.shape, "sigma")
-    if _close(mu, want_mu) and _close(sigma, want_sigma):
-        return
-    for mu_m, sigma_m, message in _stats_mistakes(x_train, x_val):
-        if _close(mu, mu_m) and _close(sigma, sigma_m):
-            raise Fail(f"mu and sigma are wrong: {message}")
-    check_close(mu, want_mu, "mu", rtol=1e-7)
-    check_close(sigma, want_sigma, "sigma", rtol=1e-7)
+    check_statistics(mu, sigma, x_train, x_val, _WORDS)
 
 
 def _check_mapped(z_train, z_val, x_train, x_val) -> None:
-    mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
-    want_train, want_val = (x_train - mu) / sigma, (x_val - mu) / sigma
-    check_shape(z_train, want_train.shape, "z_train")
-    check_shape(z_val, want_val.shape, "z_val")
-    if _close(z_train, want_train) and _close(z_val, want_val):
-        return
-    # diagnostics only: a split of one row has a zero std, and the guesses below may divide by it
-    with np.errstate(divide="ignore", invalid="ignore"):
-        own_val = (x_val - x_val.mean(axis=0)) / x_val.std(axis=0)
-        if _close(z_train, want_train) and _close(z_val, own_val):
-            raise Fail("z_val is standardised with the validation rows' own mean and standard deviation: the "
-                       "validation rows must go through the same fixed map as the training rows, with the training "
-                       "mu and sigma")
-        for mu_m, sigma_m, message in _stats_mistakes(x_train, x_val):
-            if _close(z_val, (x_val - mu_m) / sigma_m):
-                raise Fail(f"z_val is wrong: {message}")
-            if _close(z_train, (x_train - mu_m) / sigma_m):
-                raise Fail(f"z_train is wrong: {message}")
-        if _close(z_train, x_train - mu) or _close(z_val, x_val - mu):
-            raise Fail("the columns are centred but not divided by sigma")
-        check_close(z_train, want_train, "z_train", rtol=1e-7)
-        check_close(z_val, want_val, "z_val", rtol=1e-7)
+    check_mapped(z_train, z_val, x_train, x_val, _WORDS)
 
 
 @q2.test()

@@ -18,6 +18,7 @@ import torch
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
 NB = "11_capstone"
 
@@ -161,25 +162,8 @@ def _call_standardise(ctx, x_train, x_test):
     return tuple(as_array(a, name) for a, name in zip(answer, ("Z_train", "Z_test", "mu", "sigma"), strict=True))
 
 
-def _stats_mistakes(x_train, x_test):
-    """(mu, sigma, message) of the usual wrong statistics."""
-    x_all = np.concatenate([x_train, x_test])
-    return [
-        (x_all.mean(axis=0), x_all.std(axis=0),
-         "mu and sigma come from the whole data set (training and test rows concatenated): the test rows leak "
-         "into the preprocessing, and the test score is no longer that of new patients; take mu and sigma from "
-         "X_train alone"),
-        (x_train.mean(axis=0), x_train.std(axis=0, ddof=1),
-         "sigma divides by n − 1 (torch.std's default, the sample standard deviation); the chapter uses the "
-         "population standard deviation, X_train.std(dim=0, correction=0)"),
-        (x_all.mean(axis=0), x_all.std(axis=0, ddof=1),
-         "mu and sigma come from the whole data set (training and test rows concatenated), and sigma divides "
-         "by n − 1; take both from X_train alone, with correction=0"),
-        (x_test.mean(axis=0), x_test.std(axis=0),
-         "mu and sigma come from the test rows; they must come from the training rows"),
-        (x_train.mean(), x_train.std(),
-         "mu and sigma are taken over all the entries of X_train at once; each column has its own (dim=0)"),
-    ]
+_WORDS = Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
+               population_std="X_train.std(dim=0, correction=0)")
 
 
 @q2.test()
@@ -188,46 +172,13 @@ def standardise_statistics(ctx):
     x_train, x_test = _standardise_case(ctx)
     _, _, mu, sigma = _call_standardise(ctx, x_train, x_test)
     d = x_train.shape[1]
-    if mu.size == 1 or sigma.size == 1:
-        raise Fail(f"mu or sigma is a single number; with d = {d} columns each should have shape [{d}]: reduce over "
-                   "the rows only (dim=0)")
-    want_mu, want_sigma = x_train.mean(axis=0), x_train.std(axis=0)
-    check_shape(mu.reshape(-1) if mu.size == d else mu, want_mu.shape, "mu")
-    check_shape(sigma.reshape(-1) if sigma.size == d else sigma, want_sigma.shape, "sigma")
-    mu, sigma = mu.reshape(-1), sigma.reshape(-1)
-    if _close(mu, want_mu) and _close(sigma, want_sigma):
-        return
-    for mu_m, sigma_m, message in _stats_mistakes(x_train, x_test):
-        if _close(mu, np.broadcast_to(mu_m, want_mu.shape)) and _close(sigma, np.broadcast_to(sigma_m, want_mu.shape)):
-            raise Fail(f"mu and sigma are wrong. {message}")
-    check_close(mu, want_mu, "mu", rtol=1e-7)
-    check_close(sigma, want_sigma, "sigma", rtol=1e-7)
+    # a row [1, d] (keepdim=True) holds the same statistics and broadcasts the same way: accepted
+    mu, sigma = (a.reshape(-1) if a.size == d else a for a in (mu, sigma))
+    check_statistics(mu, sigma, x_train, x_test, _WORDS)
 
 
 def _check_mapped(z_train, z_test, x_train, x_test) -> None:
-    mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
-    want_train, want_test = (x_train - mu) / sigma, (x_test - mu) / sigma
-    check_shape(z_train, want_train.shape, "Z_train")
-    check_shape(z_test, want_test.shape, "Z_test")
-    if _close(z_train, want_train) and _close(z_test, want_test):
-        return
-    # diagnostics only: a split of one row has a zero std, and the guesses below may divide by it
-    with np.errstate(divide="ignore", invalid="ignore"):
-        own_test = (x_test - x_test.mean(axis=0)) / x_test.std(axis=0)
-        if _close(z_train, want_train) and _close(z_test, own_test):
-            raise Fail("Z_test is standardised with the test rows' own mean and standard deviation: the test rows must "
-                       "go through the same fixed map as the training rows, with the training mu and sigma")
-        for mu_m, sigma_m, message in _stats_mistakes(x_train, x_test):
-            if _close(z_test, (x_test - mu_m) / sigma_m):
-                raise Fail(f"Z_test is wrong. {message}")
-            if _close(z_train, (x_train - mu_m) / sigma_m):
-                raise Fail(f"Z_train is wrong. {message}")
-        if _close(z_train, x_train - mu) or _close(z_test, x_test - mu):
-            raise Fail("the columns are centred but not divided by sigma")
-        if _close(z_train, x_train / sigma) or _close(z_test, x_test / sigma):
-            raise Fail("the columns are divided by sigma but not centred: subtract mu first")
-        check_close(z_train, want_train, "Z_train", rtol=1e-7)
-        check_close(z_test, want_test, "Z_test", rtol=1e-7)
+    check_mapped(z_train, z_test, x_train, x_test, _WORDS)
 
 
 @q2.test()
