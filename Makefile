@@ -34,8 +34,8 @@ build: $(STAMP)
 
 book: build
 	@echo
-	@echo "The site is in $(SITE)/. Open $(SITE)/index.html in a browser,"
-	@echo "or serve it:  $(BIN)/python -m http.server --directory $(SITE) 8000  and visit http://localhost:8000"
+	@echo "The site is in $(SITE)/. Open $(SITE)/book/intro.html in a browser, or serve it:"
+	@echo "  $(BIN)/python -m http.server --directory $(SITE) 8000   and visit http://localhost:8000/book/intro.html"
 
 # The student-facing site: the same book without the Solutions part, in _build/student/html.
 book-student: $(STAMP)
@@ -66,13 +66,16 @@ exercises: $(STAMP)
 	$(BIN)/python -m linreg_course.grader.generate
 
 # Grade notebooks with the course's grader: make grade SUBMISSIONS="path/to/notebooks-or-folders"
-# (default: the exercises/ folder). Reports go to grading-report/ (report.json, junit.xml).
-SUBMISSIONS ?= exercises
+# (default: your copies in work/, or the exercises/ folder when work/ holds none). Reports go to
+# grading-report/ (report.json, junit.xml). The exit status is 1 when a test fails, so that CI fails.
+SUBMISSIONS ?= $(if $(wildcard work/*.ipynb),work,exercises)
 grade: $(STAMP)
 	$(BIN)/python -m linreg_course.grader $(SUBMISSIONS)
 
+# On a server: make lab LAB_ARGS="--no-browser --port 8888" (as root, add --allow-root).
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab
+	$(BIN)/jupyter lab $(LAB_ARGS)
 
 # Re-resolve requirements.txt in a scratch environment and pin everything it pulled into constraints.txt.
 lock:

@@ -89,3 +89,12 @@ def test_pristine_exercise_checks_say_not_answered(path, tmp_path):
         if match:
             text = "".join(o.get("text", "") for o in cell.outputs)
             assert f"{match.group(1)} (" in text and "not answered yet" in text, f"{path.name}: {text!r}"
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=ids(SOLUTIONS))
+def test_titles_say_solution_and_exercise(path):
+    """The sidebar tells them apart: `# Solution N. Title` in solutions/, `# Exercise N. Title` in exercises/."""
+    number, title = int(path.name[:2]), source(load(path)["cells"][0]).splitlines()[0]
+    assert re.match(rf"# Solution {number}\. \S", title), f"{path.name}: {title!r}"
+    exercise = source(load(ROOT / "exercises" / path.name)["cells"][0]).splitlines()[0]
+    assert exercise == title.replace("# Solution", "# Exercise", 1), f"exercises/{path.name}: {exercise!r}"

@@ -2,7 +2,8 @@
 
 `solutions/NN_topic.ipynb` is the source of truth. In `exercises/NN_topic.ipynb` every region between a
 `# BEGIN SOLUTION` and an `# END SOLUTION` line is replaced by a placeholder, outputs and execution
-counts are cleared and cells tagged `solution-only` are left out. The output depends only on the
+counts are cleared, cells tagged `solution-only` are left out, and the title `# Solution N. ...` becomes
+`# Exercise N. ...`. The output depends only on the
 solution, so running the generator twice gives byte-identical files; `--check` fails when an exercise is
 stale, was edited by hand, or has no solution.
 """
@@ -18,6 +19,7 @@ import nbformat
 
 BEGIN, END = "# BEGIN SOLUTION", "# END SOLUTION"
 SOLUTION_ONLY = "solution-only"
+_TITLE = re.compile(r"^# Solution (\d+)\. ")
 PLACEHOLDER_CALL = 'raise NotImplementedError("write your code here")'
 _ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z_0-9]*)\s*(?::[^=]+)?=(?!=)")
 
@@ -74,6 +76,8 @@ def exercise_from_solution(solution: nbformat.NotebookNode, key: str) -> nbforma
             cell.source = strip_solutions(cell.source, f"{key}, cell {index}")
             cell.outputs = []
             cell.execution_count = None
+        elif cell.cell_type == "markdown" and not cells:
+            cell.source = _TITLE.sub(r"# Exercise \1. ", cell.source, count=1)
         cells.append(cell)
     exercise.cells = cells
     exercise.metadata["linreg_course"] = {"exercise": key}
