@@ -16,6 +16,14 @@ from torch import nn
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.splitting import (
+    Split,
+    as_indices,
+    check_partition,
+    check_reference,
+    check_shuffled_and_seeded,
+    reference_split,
+)
 from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
 NB = "10_evaluation"
@@ -40,24 +48,14 @@ def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 
 # ---------------------------------------------------------------- q1: split_indices
 
 
-def _call_split(ctx, n: int, n_train: int, seed: int) -> tuple[list[int], list[int]]:
-    answer = ctx.call("split_indices", n, n_train, seed)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"split_indices should return a pair (train_idx, val_idx), not a {type(answer).__name__}")
-    parts = []
-    for part, what in zip(answer, ("train_idx", "val_idx"), strict=True):
-        array = as_array(part, what)
-        if array.ndim != 1:
-            raise Fail(f"{what} has shape {list(array.shape)}; it should be a 1-D tensor of row indices")
-        if not np.all(array == np.round(array)):
-            raise Fail(f"{what} holds non-integer numbers; it should hold row indices (torch.randperm gives them)")
-        parts.append([int(i) for i in array])
-    return parts[0], parts[1]
+_NAMES = ("train_idx", "val_idx")
 
 
-def _reference_split(n: int, n_train: int, seed: int) -> tuple[list[int], list[int]]:
-    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
-    return perm[:n_train], perm[n_train:]
+def _call_split(ctx, n: int, n_train: int, seed: int) -> Split:
+    return as_indices(ctx.call("split_indices", n, n_train, seed), "split_indices", _NAMES)
+
+
+_reference_split = reference_split  # the hidden tests compare with it too
 
 
 def _split_case(ctx) -> tuple[int, int, int]:
@@ -69,56 +67,23 @@ def _split_case(ctx) -> tuple[int, int, int]:
 def split_partition(ctx):
     """gives every row exactly once, n_train of them to training"""
     n, n_train, seed = _split_case(ctx)
-    train, val = _call_split(ctx, n, n_train, seed)
-    if len(train) == n - n_train and len(val) == n_train:
-        raise Fail(f"train_idx has {len(train)} rows and val_idx {len(val)} (n = {n}, n_train = {n_train}): the two "
-                   "are swapped; the first n_train shuffled indices are the training rows")
-    if len(train) != n_train or len(val) != n - n_train:
-        raise Fail(f"train_idx has {len(train)} rows and val_idx {len(val)}; expected {n_train} and {n - n_train} "
-                   f"(n = {n}, n_train = {n_train})")
-    both = train + val
-    if len(set(both)) < n:
-        repeated = [i for i in set(train) & set(val)]
-        if repeated:
-            raise Fail(f"rows {sorted(repeated)[:5]} are in both sets: a validation row must never be trained on; "
-                       "cut one permutation in two")
-        raise Fail("some rows appear twice and others never: draw the indices without replacement, as one "
-                   "permutation (torch.randperm)")
-    if sorted(both) != list(range(n)):
-        raise Fail(f"the indices should be the rows 0 to {n - 1}, each once")
+    check_partition(_call_split(ctx, n, n_train, seed), n, n_train, _NAMES, "validation",
+                    f"(n = {n}, n_train = {n_train})")
 
 
 @q1.test()
 def split_shuffled_and_seeded(ctx):
     """shuffles the rows, gives the same split for the same seed and another one for another seed"""
     n, n_train, seed = _split_case(ctx)
-    train, val = _call_split(ctx, n, n_train, seed)
-    if sorted(train) == list(range(n_train)):
-        raise Fail("the training rows are the first n_train rows of the data: shuffle first, so that neither set is, "
-                   "say, all the cold days (the data may be stored in any order)")
-    again = _call_split(ctx, n, n_train, seed)
-    if (sorted(again[0]), sorted(again[1])) != (sorted(train), sorted(val)):
-        raise Fail(f"two calls with seed {seed} gave different splits: the split is not reproducible; draw the "
-                   "permutation from torch.Generator().manual_seed(seed), not from the global generator")
-    other = _call_split(ctx, n, n_train, seed + 1)
-    if sorted(other[0]) == sorted(train):
-        raise Fail(f"seeds {seed} and {seed + 1} give the same split: the argument `seed` is not used")
+    check_shuffled_and_seeded(lambda s: _call_split(ctx, n, n_train, s), seed,
+                              "so that neither set is, say, all the cold days: the data may be stored in any order")
 
 
 @q1.test()
 def split_reference(ctx):
     """matches torch.randperm(n, generator=torch.Generator().manual_seed(seed)), the first n_train for training"""
     n, n_train, seed = _split_case(ctx)
-    train, val = _call_split(ctx, n, n_train, seed)
-    want_train, want_val = _reference_split(n, n_train, seed)
-    if sorted(train) == sorted(want_train) and sorted(val) == sorted(want_val):
-        return
-    perm = want_train + want_val
-    if sorted(train) == sorted(perm[n - n_train:]):
-        raise Fail("the training rows are the last n_train indices of the permutation; the chapter's convention "
-                   "gives the first n_train to training (perm[:n_train])")
-    raise Fail("the split differs from torch.randperm(n, generator=torch.Generator().manual_seed(seed)) cut after "
-               "the first n_train indices: use exactly that generator and that cut")
+    check_reference(_call_split(ctx, n, n_train, seed), n, n_train, seed, "the first n_train indices")
 
 
 # ---------------------------------------------------------------- q2: standardise_with_train

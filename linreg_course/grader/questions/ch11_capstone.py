@@ -18,6 +18,14 @@ import torch
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.splitting import (
+    Split,
+    as_indices,
+    check_partition,
+    check_reference,
+    check_shuffled_and_seeded,
+    reference_split,
+)
 from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
 NB = "11_capstone"
@@ -47,25 +55,15 @@ def _n_train(n: int, test_fraction: float) -> int:
     return int((1 - test_fraction) * n)
 
 
-def _call_split(ctx, n: int, test_fraction: float, seed: int) -> tuple[list[int], list[int]]:
-    answer = ctx.call("train_test_split_idx", n, test_fraction, seed)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"train_test_split_idx should return a pair (train_idx, test_idx), not a {type(answer).__name__}")
-    parts = []
-    for part, what in zip(answer, ("train_idx", "test_idx"), strict=True):
-        array = as_array(part, what)
-        if array.ndim != 1:
-            raise Fail(f"{what} has shape {list(array.shape)}; it should be a 1-D tensor of row indices")
-        if not np.all(array == np.round(array)):
-            raise Fail(f"{what} holds non-integer numbers; it should hold row indices (torch.randperm gives them)")
-        parts.append([int(i) for i in array])
-    return parts[0], parts[1]
+_NAMES = ("train_idx", "test_idx")
 
 
-def _reference_split(n: int, test_fraction: float, seed: int) -> tuple[list[int], list[int]]:
-    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
-    n_train = _n_train(n, test_fraction)
-    return perm[:n_train], perm[n_train:]
+def _call_split(ctx, n: int, test_fraction: float, seed: int) -> Split:
+    return as_indices(ctx.call("train_test_split_idx", n, test_fraction, seed), "train_test_split_idx", _NAMES)
+
+
+def _reference_split(n: int, test_fraction: float, seed: int) -> Split:
+    return reference_split(n, _n_train(n, test_fraction), seed)
 
 
 def _split_case(ctx) -> tuple[int, float, int]:
@@ -81,63 +79,33 @@ def _split_case(ctx) -> tuple[int, float, int]:
 def split_partition(ctx):
     """gives every row exactly once, int((1 - test_fraction) * n) of them to training"""
     n, test_fraction, seed = _split_case(ctx)
-    train, test = _call_split(ctx, n, test_fraction, seed)
-    n_train = _n_train(n, test_fraction)
-    sizes = f"(n = {n}, test_fraction = {test_fraction})"
-    if len(train) == n - n_train and len(test) == n_train:
-        raise Fail(f"train_idx has {len(train)} rows and test_idx {len(test)} {sizes}: the two are swapped; the "
-                   "first n_train shuffled indices are the training rows")
-    if len(train) != n_train or len(test) != n - n_train:
-        message = (f"train_idx has {len(train)} rows and test_idx {len(test)}; expected {n_train} and "
-                   f"{n - n_train} {sizes}")
-        if len(test) == int(test_fraction * n):
-            message += (": you rounded the test size down, int(test_fraction * n); the chapter rounds the training "
-                        "size down, n_train = int((1 - test_fraction) * n)")
-        elif len(train) == round((1 - test_fraction) * n):
-            message += ": use int(...), which rounds down, not round(...)"
-        raise Fail(message)
-    both = train + test
-    if len(set(both)) < n:
-        if set(train) & set(test):
-            raise Fail(f"rows {sorted(set(train) & set(test))[:5]} are in both sets: a test row must never be "
-                       "trained on; cut one permutation in two")
-        raise Fail("some rows appear twice and others never: draw the indices without replacement, as one "
-                   "permutation (torch.randperm)")
-    if sorted(both) != list(range(n)):
-        raise Fail(f"the indices should be the rows 0 to {n - 1}, each once")
+
+    def rounding(n_got: int, m_got: int) -> str:
+        if m_got == int(test_fraction * n):
+            return (": you rounded the test size down, int(test_fraction * n); the chapter rounds the training "
+                    "size down, n_train = int((1 - test_fraction) * n)")
+        if n_got == round((1 - test_fraction) * n):
+            return ": use int(...), which rounds down, not round(...)"
+        return ""
+
+    check_partition(_call_split(ctx, n, test_fraction, seed), n, _n_train(n, test_fraction), _NAMES, "test",
+                    f"(n = {n}, test_fraction = {test_fraction})", rounding)
 
 
 @q1.test()
 def split_shuffled_and_seeded(ctx):
     """shuffles the rows, gives the same split for the same seed and another one for another seed"""
     n, test_fraction, seed = _split_case(ctx)
-    train, test = _call_split(ctx, n, test_fraction, seed)
-    if sorted(train) == list(range(len(train))):
-        raise Fail("the training rows are the first rows of the data: shuffle first (a data file may be sorted, "
-                   "say by age or by date of the visit)")
-    again = _call_split(ctx, n, test_fraction, seed)
-    if (sorted(again[0]), sorted(again[1])) != (sorted(train), sorted(test)):
-        raise Fail(f"two calls with seed {seed} gave different splits: the split is not reproducible; draw the "
-                   "permutation from torch.Generator().manual_seed(seed), not from the global generator")
-    other = _call_split(ctx, n, test_fraction, seed + 1)
-    if sorted(other[0]) == sorted(train):
-        raise Fail(f"seeds {seed} and {seed + 1} give the same split: the argument `seed` is not used")
+    check_shuffled_and_seeded(lambda s: _call_split(ctx, n, test_fraction, s), seed,
+                              "a data file may be sorted, say by age or by date of the visit")
 
 
 @q1.test()
 def split_reference(ctx):
     """matches torch.randperm(n, generator=torch.Generator().manual_seed(seed)), the first n_train for training"""
     n, test_fraction, seed = _split_case(ctx)
-    train, test = _call_split(ctx, n, test_fraction, seed)
-    want_train, want_test = _reference_split(n, test_fraction, seed)
-    if sorted(train) == sorted(want_train) and sorted(test) == sorted(want_test):
-        return
-    perm = want_train + want_test
-    if len(train) == len(want_train) and sorted(train) == sorted(perm[n - len(want_train):]):
-        raise Fail("the training rows are the last n_train indices of the permutation; the chapter's convention "
-                   "gives the first n_train to training (perm[:n_train])")
-    raise Fail("the split differs from torch.randperm(n, generator=torch.Generator().manual_seed(seed)) cut after "
-               "the first int((1 - test_fraction) * n) indices: use exactly that generator and that cut")
+    check_reference(_call_split(ctx, n, test_fraction, seed), n, _n_train(n, test_fraction), seed,
+                    "the first int((1 - test_fraction) * n) indices")
 
 
 # ---------------------------------------------------------------- q2: standardise
