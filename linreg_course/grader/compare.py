@@ -34,7 +34,8 @@ def as_number(value: Any, what: str) -> float:
     return float(array.reshape(()))
 
 
-def _close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+def all_close(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> bool:
+    """Same shape, every entry finite, and equal within the tolerances."""
     return got.shape == want.shape and bool(np.all(np.isfinite(got))) and np.allclose(got, want, rtol=rtol, atol=atol)
 
 
@@ -59,7 +60,7 @@ def check_close(got: Any, want: Any, what: str, rtol: float = 1e-6, atol: float 
     check_shape(got_a, want_a.shape, what)
     if not np.all(np.isfinite(got_a)):
         raise Fail(f"{what} contains NaN or infinity")
-    if not _close(got_a, want_a, rtol, atol):
+    if not all_close(got_a, want_a, rtol, atol):
         worst = float(np.max(np.abs(got_a - want_a)))
         raise Fail(f"{what} is wrong: largest difference from the reference {worst:.4g}")
 
@@ -72,23 +73,23 @@ def check_gradient(got: Any, want: Any, what: str, n: int | None = None, rtol: f
     """
     got_a, want_a = as_array(got, what), as_array(want, "the reference")
     check_shape(got_a, want_a.shape, what)
-    if _close(got_a, want_a, rtol, atol):
+    if all_close(got_a, want_a, rtol, atol):
         return
     if not np.all(np.isfinite(got_a)):
         raise Fail(f"{what} contains NaN or infinity")
     if not np.allclose(want_a, 0, atol=atol) and np.allclose(got_a, 0, atol=atol):
         raise Fail(f"{what} is zero everywhere; is the gradient missing (e.g. the bias gradient never computed)?")
-    if n and _close(got_a, n * want_a, rtol, atol):
+    if n and all_close(got_a, n * want_a, rtol, atol):
         raise Fail(f"{what} is {n} times too large (N = {n}): did you sum the squared errors instead of "
                    "averaging them? That silently multiplies the learning rate by N.")
-    if n and _close(got_a, want_a / n, rtol, atol):
+    if n and all_close(got_a, want_a / n, rtol, atol):
         raise Fail(f"{what} is {n} times too small: did you divide by N twice?")
-    if _close(got_a, -want_a, rtol, atol):
+    if all_close(got_a, -want_a, rtol, atol):
         raise Fail(f"{what} has the wrong sign: the residual is prediction minus target, ŷ − y "
                    "(a step along your gradient would climb the loss).")
-    if _close(got_a, want_a / 2, rtol, atol):
+    if all_close(got_a, want_a / 2, rtol, atol):
         raise Fail(f"{what} is half the right value: the derivative of e² is 2e, did you drop the 2?")
-    if _close(got_a, 2 * want_a, rtol, atol):
+    if all_close(got_a, 2 * want_a, rtol, atol):
         raise Fail(f"{what} is twice the right value: is the factor 2 there twice?")
     worst = float(np.max(np.abs(got_a - want_a)))
     raise Fail(f"{what} is wrong: largest difference from the reference {worst:.4g}")
