@@ -18,7 +18,8 @@ def test_wheel_contains_the_grader_and_every_question_module(tmp_path):
                     "--wheel-dir", str(tmp_path), str(source)], check=True, capture_output=True)
     (wheel,) = tmp_path.glob("linreg_course-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {"linreg_course/data.py", "linreg_course/grader/__init__.py", "linreg_course/grader/notebook.py"}
+    expected = {"linreg_course/data.py", "linreg_course/grader/__init__.py", "linreg_course/grader/notebook.py",
+                "linreg_course/plotting.py", "linreg_course/styles/course.mplstyle"}
     questions = ROOT / "linreg_course" / "grader" / "questions"
     expected |= {f"linreg_course/grader/questions/{p.name}" for p in questions.glob("*.py")}
     assert expected <= names, f"missing from the wheel: {sorted(expected - names)}"

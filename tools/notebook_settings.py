@@ -20,6 +20,20 @@ KERNEL_ENV = {"TQDM_DISABLE": "1", "PYTHONHASHSEED": "0"}
 
 KERNEL_NAME = "python3"
 
+#: A second CPU code path, as on an older or different processor: PyTorch's kernels without AVX2/AVX-512
+#: (ATen's portable code), MKL limited to SSE4.2, OpenBLAS's Nehalem kernels, and NumPy without its
+#: x86-64-v3/v4 loops. The same float64 sums are then rounded differently, so a printed digit that depends
+#: on round-off, or a check tighter than round-off, fails on it (tests/test_portability.py).
+SECOND_CPU_PATH = {
+    "ATEN_CPU_CAPABILITY": "default",
+    "MKL_ENABLE_INSTRUCTIONS": "SSE4_2",
+    "OPENBLAS_CORETYPE": "Nehalem",
+    "NPY_DISABLE_CPU_FEATURES": "X86_V4 X86_V3 AVX512_ICL AVX512_SPR",
+}
+
+#: One thread for every library, as on a small machine or a container limited to one core.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+
 #: Seconds one cell may run before the run is called failed (nbval's --nbval-cell-timeout uses it too).
 CELL_TIMEOUT = 120
 
