@@ -67,7 +67,7 @@ CASES = {
     "raising_cell": (_insert("1 / 0"), {}),
     "endless_loop": (_insert("while True:\n    pass"), {}),
     "sys_exit": (_insert("import sys\nsys.exit(3)"), {}),
-    "kernel_dies": (_insert("import os\nos._exit(1)"), {q: 0 for q in WORDS}),
+    "kernel_dies": (_insert("import os\nos._exit(1)"), {}),  # that cell is skipped, the rest is graded
     "huge_output": (_insert("for i in range(200):\n    print('x' * 10_000)"), {}),
     "writes_files": (_insert("import os\nopen('written.txt', 'w').write('x')\n"
                              "for name in os.listdir('.'):\n"
