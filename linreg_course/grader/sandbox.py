@@ -295,7 +295,7 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
                       "--perms", "0666", "--file", str(memfd), f"{WORKDIR}/{name}",
                       *_package_mounts()]
             command = [bwrap_path() or "bwrap", *_namespace_options(), "--json-status-fd", str(status_w),
-                       *_parent_dirs(mounts), *mounts, "--chdir", WORKDIR, "--clearenv"]
+                       *_parent_dirs(mounts), *mounts, "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
             for key, value in env.items():
                 command += ["--setenv", key, value]
             command += ["--", sys.executable, "-s", "-m", "linreg_course.grader.worker", str(request_r), str(reply_w),

@@ -56,6 +56,7 @@ class Session:
         self.selector.register(process.stdout, selectors.EVENT_READ, "output")
         self.selector.register(process.stderr, selectors.EVENT_READ, "output")
         self.closed = False
+        self.seq = 0
 
     # ---------------------------------------------------------------- the pipes
 
@@ -112,20 +113,21 @@ class Session:
             raise WorkerGone(f"it broke the grader's protocol ({error})") from None
 
     def send(self, message: dict[str, Any], until: float) -> None:
-        """Write one request (a pickle) before `until`."""
-        payload = pickle.dumps(message)
+        """Write one request (a pickle, numbered) before `until`."""
+        self.seq += 1
+        payload = pickle.dumps(dict(message, seq=self.seq))
         self._pump(until, bytearray(HEADER.pack(len(payload)) + payload))
 
     def receive(self, until: float) -> dict[str, Any]:
-        """The next reply, parsed from JSON; a reply that is not a JSON object ends the session."""
+        """The reply to the last request; anything else (not JSON, out of order) ends the session."""
         self._pump(until)
         try:
-            reply = loads(self.pending.popleft())
+            frame = loads(self.pending.popleft())
         except CorruptReply as error:
             raise WorkerGone(f"it broke the grader's protocol ({error})") from None
-        if not isinstance(reply, dict):
-            raise WorkerGone("it broke the grader's protocol (a reply that is not an object)")
-        return reply
+        if not isinstance(frame, dict) or frame.get("seq") != self.seq or not isinstance(frame.get("reply"), dict):
+            raise WorkerGone("it broke the grader's protocol (a reply out of order)")
+        return frame["reply"]
 
     def ask(self, message: dict[str, Any], seconds: float) -> dict[str, Any]:
         """Send a request and wait at most `seconds` for its reply."""

@@ -33,6 +33,7 @@ class Worker:
 
     def __init__(self, requests: int, replies: int):
         self.requests, self.replies = requests, replies
+        self.pid = os.getpid()
         self.in_student_code = False
         self.shell: Any = None
         self.child: Child | None = None
@@ -62,6 +63,7 @@ class Worker:
             error = interrupt
         finally:
             self.in_student_code = False
+            leave_if_forked(self.pid)
         sys.stdout.flush()
         sys.stderr.flush()
         text = None if error is None else f"{type(error).__name__}: {error}"[:2000]
@@ -77,7 +79,11 @@ class Worker:
     def relay(self, request: dict[str, Any], raw: bytes) -> dict[str, Any] | bytes:
         """Have the question's child answer a call; a dead or overrunning child yields an error reply."""
         if self.child is None:
-            self.child = Child.fork(self)
+            try:
+                self.child = self.fork_child()
+            except OSError as error:
+                return {"status": "broken", "error": f"the grader could not start a process to test `"
+                        f"{request.get('name', '?')}` ({error.strerror}): does the notebook leave processes running?"}
         timeout = float(request.get("timeout", 30.0))
         reply, overran = self.child.ask(raw, timeout)
         if reply is not None:
@@ -88,6 +94,23 @@ class Worker:
         if how is None:
             return {"status": "timeout", "error": f"`{name}` did not finish within {timeout:g} s (an endless loop?)"}
         return {"status": "died", "error": f"the process ended while `{name}` ran: {how}"}
+
+    def fork_child(self) -> Child:
+        """Fork the question's child; when the process limit is reached, first end every other process."""
+        self.reap()
+        try:
+            return Child.fork(self)
+        except BlockingIOError:
+            pass
+        os.kill(-1, signal.SIGKILL)  # as the sandbox's first process, this reaches all the others
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            self.reap()
+            try:
+                return Child.fork(self)
+            except BlockingIOError:
+                time.sleep(0.05)
+        return Child.fork(self)
 
     def end_question(self) -> None:
         if self.child is not None:
@@ -110,7 +133,7 @@ class Worker:
 
     def serve(self) -> None:
         """Answer requests until the grader says "exit" or closes the pipe."""
-        send_frame(self.replies, json.dumps({"status": "ready", "pid": os.getpid()}).encode())
+        send_frame(self.replies, envelope(0, json.dumps({"status": "ready"}).encode()))
         while True:
             raw = receive_frame(self.requests, MAX_REQUEST_BYTES)
             if raw is None:
@@ -132,7 +155,9 @@ class Worker:
                 return
             else:
                 reply = {"status": "broken", "error": f"unknown request {op!r}"}
-            send_frame(self.replies, reply if isinstance(reply, bytes) else json.dumps(reply).encode())
+            body = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
+            send_frame(self.replies, envelope(int(request.get("seq", 0)), body))
+            self.reap()
 
 
 class Child:
@@ -145,7 +170,12 @@ class Child:
     def fork(cls, worker: Worker) -> Child:
         down_r, down_w = os.pipe()
         up_r, up_w = os.pipe()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (down_r, down_w, up_r, up_w):
+                os.close(fd)
+            raise
         if pid == 0:  # the child: never returns
             os.close(down_w)
             os.close(up_r)
@@ -193,6 +223,17 @@ class Child:
         return describe_exit(status)
 
 
+def envelope(seq: int, body: bytes) -> bytes:
+    """A reply frame: the request's sequence number around the reply's JSON (so a stray frame is noticed)."""
+    return b'{"seq":%d,"reply":%s}' % (seq, body)
+
+
+def leave_if_forked(pid: int) -> None:
+    """A copy of this process made by the student's `os.fork()` must not go on serving the grader: end it."""
+    if os.getpid() != pid:
+        os._exit(0)
+
+
 def describe_exit(status: int) -> str:
     """What a wait status says, in a student's words."""
     if os.WIFSIGNALED(status):
@@ -210,6 +251,7 @@ def _serve_question(worker: Worker, requests: int, replies: int) -> None:
     """In the child: bind the stand-ins, then answer calls from the parent until it closes the pipe."""
     from linreg_course.grader.kernel import call_reply, load_stand_ins, value_reply
 
+    me = os.getpid()
     torch = sys.modules.get("torch")
     if torch is not None:
         torch.set_num_threads(1)  # libgomp's thread pool does not survive fork(): one thread needs none
@@ -233,6 +275,7 @@ def _serve_question(worker: Worker, requests: int, replies: int) -> None:
             reply = call_reply(namespace, request["name"], request["args"], request["kwargs"], request.get("observe"))
         else:
             reply = value_reply(namespace, request["name"], request.get("observe"))
+        leave_if_forked(me)
         sys.stdout.flush()
         sys.stderr.flush()
         try:
