@@ -34,13 +34,14 @@ from linreg_course.grader.reports import (
     write_atomic,
 )
 from linreg_course.grader.sandbox import Limits, SandboxUnavailable, check_sandbox, describe
-from linreg_course.grader.submission import known_exercises
+from linreg_course.grader.submission import choose_exercise, known_exercises
 
 #: The hidden tests shipped with the course's repository (a teacher can point --hidden elsewhere).
 DEFAULT_HIDDEN = Path(__file__).resolve().parents[2] / "hidden_tests"
 
-#: Seconds between two rewrites of the running summary (every finished submission is written at once).
-SUMMARY_EVERY = 2.0
+#: The running summary is rewritten after every finished submission up to this many, then at most every
+#: SUMMARY_EVERY seconds (each finished submission's own report is always written at once).
+SUMMARY_ALWAYS, SUMMARY_EVERY = 200, 2.0
 
 NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: the notebooks run with your rights and can read, change or delete "
                       "your files. Use it only for notebooks you trust, such as your own.")
@@ -65,7 +66,8 @@ def grade_one(path: Path, args: argparse.Namespace, limits: Limits, stop: thread
                                 not args.no_sandbox)
         return grade(path, args.exercise, args.hidden, limits, not args.no_sandbox, stop)
     except Exception as error:  # a bug of the grader: that submission's report says so, the others go on
-        return empty_report(path, None, f"the grader failed on this notebook: {type(error).__name__}: {error}",
+        key = choose_exercise(path, args.exercise, None)[0]
+        return empty_report(path, key, f"the grader failed on this notebook: {type(error).__name__}: {error}",
                             "crashed", args.hidden, not args.no_sandbox)
 
 
@@ -95,7 +97,7 @@ class Output:
         """Write one finished submission's report, and now and then the running summary."""
         try:
             write_atomic(self.folder / SUBMISSIONS / submission_file(index, report), _json(report))
-            if time.monotonic() - self.written >= SUMMARY_EVERY:
+            if len(done) <= SUMMARY_ALWAYS or time.monotonic() - self.written >= SUMMARY_EVERY:
                 self.write_summary(done)
         except OSError as error:  # grading goes on; the end of the run reports the problem
             self.error = f"{error.filename or self.folder}: {error.strerror or error}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import pickle
 import threading
 import time
 from collections.abc import Iterator
@@ -33,8 +34,10 @@ from linreg_course.grader.sandbox import Limits, SandboxUnavailable, WorkerProce
 from linreg_course.grader.session import Session, Stopped, TotalTimeout, WorkerGone, WorkerStuck
 from linreg_course.grader.submission import Corrupt, Submission, choose_exercise, read_submission
 
-#: Workers started per submission at most (the first, and restarts after a cell killed or hung one).
-MAX_STARTS = 4
+#: Cells that may kill or hang the worker before grading gives up (each is skipped when it runs again).
+MAX_LOST_CELLS = 3
+#: Times a question's tests may lose the worker (each time it is restarted); its later tests are not run.
+MAX_LOST_PER_QUESTION = 2
 #: Attempts to start one worker before giving up (a start can fail when the machine is overloaded).
 START_ATTEMPTS = 3
 #: Seconds a worker has to start and say it is ready.
@@ -59,7 +62,7 @@ class Grading:
         self.skip: set[int] = set()
         self.cell_errors: dict[int, str] = {}
         self.problems: list[str] = []
-        self.starts = 0
+        self.interrupted: set[int] = set()
         self.failure: str | None = None
 
     def closed(self) -> tuple[str, str] | None:
@@ -105,9 +108,8 @@ class Grading:
         while self.session is None:
             if time.monotonic() >= self.total_deadline:
                 raise TotalTimeout
-            if self.starts >= MAX_STARTS:
-                raise CannotGrade(f"the notebook's kernel was lost {self.starts} times; grading stopped")
-            self.starts += 1
+            if len(self.skip - self.interrupted) > MAX_LOST_CELLS:
+                raise CannotGrade(f"{MAX_LOST_CELLS + 1} cells killed or hung the notebook's kernel; grading stopped")
             session = self._start()
             try:
                 if self._run_cells(session):
@@ -140,6 +142,7 @@ class Grading:
             error = reply.get("error")
             if interrupted:
                 self.skip.add(number)  # a re-run need not wait for it again
+                self.interrupted.add(number)
                 error = (f"KeyboardInterrupt: the cell ran longer than {self.limits.cell_timeout:g} s and was "
                          "interrupted")
             if error:
@@ -169,12 +172,15 @@ class WorkerCaller(Caller):
         self.grading = grading
         self.stand_ins = StandIns()
         self.bound_in: Session | None = None
+        self.lost = 0  # workers lost during the current question's tests
 
     def _ask(self, message: dict[str, Any], name: str) -> dict[str, Any]:
         grading = self.grading
         closed = grading.closed()
         if closed is not None:
             raise CallFailed(f"not tested: {closed[1]}")
+        if self.lost >= MAX_LOST_PER_QUESTION:
+            raise CallFailed(f"not tested: this question's earlier tests ended the kernel {self.lost} times")
         try:
             session = grading.ready()
             if self.bound_in is not session:
@@ -184,6 +190,7 @@ class WorkerCaller(Caller):
             return session.ask(dict(message, timeout=grading.limits.call_timeout),
                                grading.limits.call_timeout + BACKSTOP)
         except (WorkerGone, WorkerStuck) as error:
+            self.lost += 1
             grading.lose(f"the kernel stopped answering while `{name}` ran ({error or 'no answer'}); the grader "
                          "restarted it for the next tests")
             raise CallFailed(f"the kernel stopped answering while `{name}` ran; it was restarted") from None
@@ -194,7 +201,8 @@ class WorkerCaller(Caller):
             raise CallFailed(f"not tested: {error}") from None
 
     def call(self, name: str, args: tuple, kwargs: dict, observe: Observe | None = None) -> Any:
-        reply = self._ask({"op": "call", "name": name, "args": args, "kwargs": kwargs, "observe": observe}, name)
+        payload = pickle.dumps((args, kwargs, observe))  # unpickled only by the question's child process
+        reply = self._ask({"op": "call", "name": name, "payload": payload}, name)
         return read_reply(reply, name, observe)
 
     def value(self, name: str) -> Any:
@@ -203,7 +211,7 @@ class WorkerCaller(Caller):
     @contextlib.contextmanager
     def standing_in(self, stand_ins: StandIns) -> Iterator[None]:
         """The question's child process binds `stand_ins`; it ends with the question."""
-        self.stand_ins, self.bound_in = stand_ins, None
+        self.stand_ins, self.bound_in, self.lost = stand_ins, None, 0
         try:
             yield
         finally:

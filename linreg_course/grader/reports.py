@@ -3,7 +3,7 @@
 Every file is written by the grader alone, atomically (a temporary file in the same folder, then
 `os.replace`), so a reader never sees half a report and a FIFO or a stale file at the path is simply
 replaced. The counts that the printed last line, `report.json`, `junit.xml` and the exit status give
-all come from `test_counts`: a submission that could not be graded and has no tests (a corrupt file of
+all come from `count_tests`: a submission that could not be graded and has no tests (a corrupt file of
 an unknown exercise) counts as one failed test everywhere.
 """
 
@@ -48,7 +48,7 @@ def tests_of(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [t for q in report["questions"] for t in q["tests"]]
 
 
-def test_counts(report: dict[str, Any]) -> tuple[int, int]:
+def count_tests(report: dict[str, Any]) -> tuple[int, int]:
     """(passed, failed) tests of one submission; an ungraded one without tests is one failure."""
     tests = tests_of(report)
     passed = sum(t["status"] == "passed" for t in tests)
@@ -60,7 +60,7 @@ def test_counts(report: dict[str, Any]) -> tuple[int, int]:
 
 def summary(reports: list[dict[str, Any]], expected: int, sandbox: str, limits: dict[str, Any]) -> dict[str, Any]:
     """The content of `report.json`: totals, counts, whether the run is complete, and every report."""
-    counts = [test_counts(r) for r in reports]
+    counts = [count_tests(r) for r in reports]
     return {"complete": len(reports) == expected, "graded": len(reports), "expected": expected,
             "sandbox": sandbox, "limits": limits,
             "score": sum(r["score"] for r in reports), "max_score": sum(r["max_score"] for r in reports),
@@ -72,7 +72,7 @@ def junit_xml(reports: list[dict[str, Any]]) -> str:
     suites = ET.Element("testsuites")
     for report in reports:
         tests = [(q, t) for q in report["questions"] for t in q["tests"]]
-        passed, failed = test_counts(report)
+        passed, failed = count_tests(report)
         suite = ET.SubElement(suites, "testsuite", name=report["submission"], tests=str(passed + failed),
                               failures=str(failed), errors="0", time=str(report.get("seconds", 0)))
         for question, test in tests:

@@ -9,9 +9,11 @@ The student's code runs in `bwrap` (Debian's `bubblewrap`, the sandbox Flatpak i
   references and stand-ins, are simply not there;
 - private, size-limited tmpfs mounts for the working directory (holding only the notebook's copy),
   `/tmp` and the home directory;
-- no network, its own PID namespace whose first process is the worker (so `/proc` shows nothing of
-  the grader, and killing the worker ends every process of the submission), a new session, and death
-  with the grader;
+- no network, its own PID namespace (so `/proc` shows nothing of the grader), whose first process is
+  bubblewrap's own small init, the worker's parent: killing it ends every process of the submission,
+  and it dies with the grader (it keeps `--die-with-parent`, which the worker loses when it changes
+  its user id);
+- a new session (no terminal to inject keystrokes into);
 - resource limits set by the worker before any student code runs: address space, processes, CPU
   time, file size, open files; as root, the worker first becomes a user id of its own, since root is
   exempt from the process limit.
@@ -103,7 +105,7 @@ def check_sandbox() -> str:
 
 def _namespace_options() -> list[str]:
     options = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-               "--die-with-parent", "--new-session", "--as-pid-1", "--hostname", "sandbox"]
+               "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if os.geteuid() == 0:  # no user namespace: the worker switches to a user id of its own instead
         options += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:  # an unprivileged user namespace, in which no further one can be made
@@ -193,8 +195,8 @@ class WorkerProcess:
     """A started worker: its pipes, the id to signal it by, and how to end it with everything it started."""
 
     def __init__(self, popen: subprocess.Popen, pid: int, requests: int, replies: int, stdout: int, stderr: int,
-                 status: int | None, tmpdir: str | None):
-        self.popen, self.pid = popen, pid
+                 status: int | None, tmpdir: str | None, init: int | None = None):
+        self.popen, self.pid, self.init = popen, pid, init
         self.requests, self.replies, self.stdout, self.stderr = requests, replies, stdout, stderr
         self.status_fd, self.tmpdir = status, tmpdir
         self.ended = False
@@ -236,11 +238,13 @@ class WorkerProcess:
         if self.ended:
             return
         self.ended = True
-        for pid in (self.pid, self.popen.pid):
+        for pid in (self.init, self.pid, self.popen.pid):
+            if pid is None:
+                continue
             try:
                 if self.tmpdir is not None:  # no sandbox: the process group is all we can reach
                     os.killpg(pid, signal.SIGKILL)
-                else:  # the worker is the PID namespace's first process: its death ends all of them
+                else:  # the PID namespace's first process: its death ends all the others
                     os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
@@ -325,15 +329,41 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
             os.close(fd)
     for fd in mine[1:]:
         os.set_blocking(fd, False)
-    pid = popen.pid
-    if status_r is not None:
-        pid = _child_pid(popen, status_r, time.monotonic() + timeout)
-        if pid is None:
-            worker = WorkerProcess(popen, popen.pid, *mine[:4], status_r, None)
-            error = _drain(err_r)
-            worker.kill()
-            raise SandboxUnavailable(f"bwrap did not start the worker: {error.strip()[:300] or 'no message'}")
-    return WorkerProcess(popen, pid, *mine[:4], status_r, tmpdir)
+    if status_r is None:
+        return WorkerProcess(popen, popen.pid, *mine[:4], None, tmpdir)
+    deadline = time.monotonic() + timeout
+    init = _child_pid(popen, status_r, deadline)
+    pid = _first_child(init, deadline) if init is not None else None
+    if init is None or pid is None:
+        worker = WorkerProcess(popen, popen.pid, *mine[:4], status_r, None, init)
+        error = _drain(err_r)
+        worker.kill()
+        raise SandboxUnavailable(f"bwrap did not start the worker: {error.strip()[:300] or 'no message'}")
+    return WorkerProcess(popen, pid, *mine[:4], status_r, None, init)
+
+
+def _first_child(parent: int, deadline: float) -> int | None:
+    """The first child of the sandbox's init (the worker), as the grader's PID namespace numbers it."""
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except FileNotFoundError:  # no such process, or a kernel without this file: look at every process
+            children = [p.name for p in Path("/proc").iterdir() if p.name.isdigit() and _parent_of(p) == parent]
+            if not Path(f"/proc/{parent}").exists():
+                return None
+        except OSError:
+            return None
+        if children:
+            return int(children[0])
+        time.sleep(0.002)
+    return None
+
+
+def _parent_of(process: Path) -> int | None:
+    try:
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _child_pid(popen: subprocess.Popen, status_fd: int, deadline: float) -> int | None:

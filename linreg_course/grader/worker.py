@@ -102,7 +102,7 @@ class Worker:
             return Child.fork(self)
         except BlockingIOError:
             pass
-        os.kill(-1, signal.SIGKILL)  # as the sandbox's first process, this reaches all the others
+        os.kill(-1, signal.SIGKILL)  # every process of the sandbox but this one and bubblewrap's init
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:
             self.reap()
@@ -119,7 +119,7 @@ class Worker:
         self.reap()
 
     def reap(self) -> None:
-        """Collect processes the notebook left behind (this worker is the sandbox's first process)."""
+        """Collect the notebook's child processes that ended (a fork bomb's leftovers count against the limit)."""
         while True:
             try:
                 pid, status = os.waitpid(-1, os.WNOHANG)
@@ -138,26 +138,32 @@ class Worker:
             raw = receive_frame(self.requests, MAX_REQUEST_BYTES)
             if raw is None:
                 return
-            request = pickle.loads(raw)
-            op = request.get("op")
-            if op == "cell":
-                reply: dict[str, Any] | bytes = self.run_cell(request["source"])
-            elif op == "question":
-                self.end_question()
-                self.stand_ins = (request.get("source", ""), tuple(request.get("names", ())))
-                reply = {"status": "ok"}
-            elif op in ("call", "value"):
-                reply = self.relay(request, raw)
-            elif op == "end":
-                self.end_question()
-                reply = {"status": "ok"}
-            elif op == "exit":
+            request = pickle.loads(raw)  # plain data: the arguments of a call stay pickled inside
+            if request.get("op") == "exit":
                 return
-            else:
-                reply = {"status": "broken", "error": f"unknown request {op!r}"}
+            try:
+                reply = self.answer(request, raw)
+            except Exception as error:  # the notebook may have broken a library this worker uses
+                reply = {"status": "broken", "error": f"the worker failed: {type(error).__name__}: {error}"[:2000]}
             body = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
             send_frame(self.replies, envelope(int(request.get("seq", 0)), body))
             self.reap()
+
+    def answer(self, request: dict[str, Any], raw: bytes) -> dict[str, Any] | bytes:
+        """The reply to one request (bytes when a child wrote it)."""
+        op = request.get("op")
+        if op == "cell":
+            return self.run_cell(request["source"])
+        if op == "question":
+            self.end_question()
+            self.stand_ins = (request.get("source", ""), tuple(request.get("names", ())))
+            return {"status": "ok"}
+        if op in ("call", "value"):
+            return self.relay(request, raw)
+        if op == "end":
+            self.end_question()
+            return {"status": "ok"}
+        return {"status": "broken", "error": f"unknown request {op!r}"}
 
 
 class Child:
@@ -272,9 +278,15 @@ def _serve_question(worker: Worker, requests: int, replies: int) -> None:
         if broken:
             reply: dict[str, Any] = {"status": "broken", "error": broken}
         elif request["op"] == "call":
-            reply = call_reply(namespace, request["name"], request["args"], request["kwargs"], request.get("observe"))
+            try:
+                args, kwargs, observe = pickle.loads(request["payload"])
+            except Exception as error:  # e.g. torch half imported, after the notebook's import was interrupted
+                reply = {"status": "broken", "error": f"the arguments could not be read in the notebook's process: "
+                                                      f"{type(error).__name__}: {error}"[:2000]}
+            else:
+                reply = call_reply(namespace, request["name"], args, kwargs, observe)
         else:
-            reply = value_reply(namespace, request["name"], request.get("observe"))
+            reply = value_reply(namespace, request["name"])
         leave_if_forked(me)
         sys.stdout.flush()
         sys.stderr.flush()
