@@ -51,7 +51,8 @@ class Unreadable:
     why: str = ""
 
     def __str__(self) -> str:
-        return f"a {self.type}" + (f" ({self.why})" if self.why else "")
+        article = "an" if self.type[:1].lower() in "aeiou" else "a"
+        return f"{article} {self.type}" + (f" ({self.why})" if self.why else "")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,122 @@
+"""What a notebook sees from inside the grader's sandbox, probed from a real one.
+
+The probe runs as a notebook would, in the bubblewrap sandbox of `linreg_course.grader.sandbox`, and
+gathers facts into a variable that the test reads back through the grader's own channel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import linreg_course
+from linreg_course.grader.core import Context
+from linreg_course.grader.execute import Grading, WorkerCaller
+from linreg_course.grader.sandbox import KERNEL_FILES, Limits, check_sandbox
+from linreg_course.grader.submission import read_submission
+from tools.notebook_settings import ROOT
+
+PROBE = '''
+import json, os, resource, socket, sys
+facts = {}
+facts["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+facts["uid"] = os.getuid()
+facts["cwd"] = sorted(os.listdir("."))
+facts["env"] = dict(os.environ)
+facts["limits"] = {name: resource.getrlimit(getattr(resource, name))[1] for name in ("RLIMIT_NPROC", "RLIMIT_AS")}
+def attempt(action):
+    try:
+        action()
+        return "allowed"
+    except Exception as error:
+        return type(error).__name__
+facts["connect"] = attempt(lambda: socket.create_connection(("127.0.0.1", PORT), timeout=2))
+facts["resolve"] = attempt(lambda: socket.getaddrinfo("pypi.org", 443))
+facts["exists"] = {p: os.path.exists(p) for p in PATHS}
+facts["venv_write"] = attempt(lambda: open(os.path.join(VENV, "pwned.txt"), "w"))
+facts["root_write"] = attempt(lambda: open("/pwned.txt", "w"))
+facts["home_write"] = attempt(lambda: open(os.path.expanduser("~/mine.txt"), "w").write("x"))
+facts["tmp_write"] = attempt(lambda: open("/tmp/mine.txt", "w").write("x"))
+def imports(name):
+    return attempt(lambda: __import__(name))
+facts["imports"] = {n: imports(n) for n in ("linreg_course.data", "linreg_course.plotting", "linreg_course.grader",
+                                            "linreg_course.grader.questions", "linreg_course.grader.compare",
+                                            "linreg_course.grader.execute", "linreg_course.grader.standardising")}
+package = os.path.dirname(__import__("linreg_course").__file__)
+facts["grader_files"] = sorted(os.listdir(os.path.join(package, "grader")))
+facts["cmdlines"] = " ".join(open(f"/proc/{p}/cmdline").read() for p in os.listdir("/proc") if p.isdigit())
+'''
+
+
+@pytest.fixture(scope="module")
+def facts(tmp_path_factory):
+    check_sandbox()
+    tmp = tmp_path_factory.mktemp("probe")
+    server = socket.create_server(("127.0.0.1", 0))
+    threading.Thread(target=lambda: server.accept(), daemon=True).start()
+    secret = tmp / "SECRET-report-folder"
+    paths = [str(ROOT / "solutions"), str(ROOT / "hidden_tests"), str(ROOT / ".git"), str(ROOT / "tests"), str(secret),
+             str(ROOT / "linreg_course" / "grader" / "questions"), str(tmp)]
+    source = (PROBE.replace("PORT", str(server.getsockname()[1])).replace("PATHS", repr(paths))
+              .replace("VENV", repr(sys.prefix)))
+    notebook = tmp / "probe.ipynb"
+    notebook.write_text(json.dumps({"nbformat": 4, "metadata": {}, "cells": [
+        {"cell_type": "code", "source": source, "metadata": {}, "outputs": [], "execution_count": None}]}))
+    grading = Grading(read_submission(notebook), notebook.name, Limits(), True, threading.Event())
+    try:
+        found = Context(WorkerCaller(grading), seed=0).value("facts")
+    finally:
+        grading.close()
+    server.close()
+    return found, {"secret": str(secret), "notebook": str(notebook), "paths": paths}
+
+
+def test_the_grader_is_out_of_sight(facts):
+    found, info = facts
+    assert len(found["pids"]) <= 3 and max(found["pids"]) < 10  # its own PID namespace: bwrap's init and the worker
+    assert str(os.getpid()) not in found["cmdlines"] and info["secret"] not in found["cmdlines"]
+    assert info["notebook"] not in found["cmdlines"] and info["notebook"] not in json.dumps(found["env"])
+    assert found["cwd"] == ["probe.ipynb"]  # the copy being graded, alone in its working directory
+    assert found["env"]["HOME"] == "/home/student" and found["env"]["PWD"] == "/home/student/notebook"
+    if os.geteuid() == 0:
+        assert found["uid"] != 0
+
+
+def test_no_network(facts):
+    found, _ = facts
+    assert found["connect"] != "allowed" and found["resolve"] != "allowed"
+
+
+def test_the_course_checkout_is_not_there(facts):
+    found, info = facts
+    assert not any(found["exists"].values()), found["exists"]
+
+
+def test_only_the_kernel_side_of_the_package_is_importable(facts):
+    found, _ = facts
+    imports = found["imports"]
+    assert imports["linreg_course.data"] == imports["linreg_course.plotting"] == imports["linreg_course.grader"] \
+        == "allowed"
+    for name in ("linreg_course.grader.questions", "linreg_course.grader.compare", "linreg_course.grader.execute",
+                 "linreg_course.grader.standardising"):
+        assert imports[name] == "ModuleNotFoundError", name
+    assert found["grader_files"] == sorted(KERNEL_FILES)
+    assert Path(linreg_course.__file__).parent.joinpath("grader", "questions").is_dir()  # outside, it is there
+
+
+def test_read_only_except_its_own_tmpfs(facts):
+    found, _ = facts
+    assert found["venv_write"] != "allowed" and found["root_write"] != "allowed"
+    assert found["home_write"] == found["tmp_write"] == "allowed"
+
+
+def test_limits_are_set(facts):
+    found, _ = facts
+    limits = Limits()
+    assert found["limits"] == {"RLIMIT_NPROC": limits.processes, "RLIMIT_AS": limits.memory}
