@@ -10,7 +10,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from linreg_course.grader.sandbox import SandboxUnavailable, check_sandbox
 from tools.notebook_settings import ROOT
+
+
+def require_sandbox() -> None:
+    """Skip (on a workstation) or fail (in CI) when bubblewrap cannot run here."""
+    try:
+        check_sandbox()
+    except SandboxUnavailable as why:
+        message = f"the grader's tests need bubblewrap: {why} (sudo apt-get install bubblewrap)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
 
 
 def solution(key: str = "01_linear_model") -> dict[str, Any]:

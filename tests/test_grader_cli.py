@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from submissions import processes_with
+from submissions import processes_with, require_sandbox
 
 from linreg_course.grader.core import questions_for
 from linreg_course.grader.execute import load_hidden
@@ -86,9 +86,16 @@ CASES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _needs_bubblewrap(request):
+    if request.node.name != "test_without_bubblewrap_the_grader_refuses_unless_told":
+        require_sandbox()
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Write every case as a notebook, grade them all in one run, return (report, junit root, directory)."""
+    require_sandbox()
     tmp = tmp_path_factory.mktemp("submissions")
     folder = tmp / "class"
     folder.mkdir()

@@ -23,6 +23,7 @@ import pytest
 from submissions import (
     peak_megabytes,
     processes_with,
+    require_sandbox,
     run_grader,
     solution,
     with_answer,
@@ -44,6 +45,11 @@ MSE_RIGHT = ("import numpy as np\n\ndef mse(y_hat, y):\n    if y_hat.shape != y.
              "        raise ValueError('shapes')\n    return float(np.mean((y_hat - y) ** 2))\n")
 MSE_WRONG = "def mse(y_hat, y):\n    return 0.0\n"
 FULL = "full marks"
+
+
+@pytest.fixture(autouse=True)
+def _needs_bubblewrap():
+    require_sandbox()
 
 
 def _mse(body: str) -> dict:

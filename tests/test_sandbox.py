@@ -14,11 +14,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from submissions import require_sandbox
 
 import linreg_course
 from linreg_course.grader.core import Context
 from linreg_course.grader.execute import Grading, WorkerCaller
-from linreg_course.grader.sandbox import KERNEL_FILES, Limits, check_sandbox
+from linreg_course.grader.sandbox import KERNEL_FILES, Limits
 from linreg_course.grader.submission import read_submission
 from tools.notebook_settings import ROOT
 
@@ -54,9 +55,14 @@ facts["cmdlines"] = " ".join(open(f"/proc/{p}/cmdline").read() for p in os.listd
 '''
 
 
+@pytest.fixture(autouse=True)
+def _needs_bubblewrap():
+    require_sandbox()
+
+
 @pytest.fixture(scope="module")
 def facts(tmp_path_factory):
-    check_sandbox()
+    require_sandbox()
     tmp = tmp_path_factory.mktemp("probe")
     server = socket.create_server(("127.0.0.1", 0))
     threading.Thread(target=lambda: server.accept(), daemon=True).start()
