@@ -79,6 +79,9 @@ CASES = {
     "writes_files": (_insert("import os\nopen('written.txt', 'w').write('x')\n"
                              "for name in os.listdir('.'):\n"
                              "    os.remove(name) if os.path.isfile(name) else None"), {}),
+    "magics_and_figures": (_insert("%xmode Minimal\n%time x = 1\nimport matplotlib.pyplot as plt\n"
+                                   "from linreg_course.plotting import use_course_style\nuse_course_style()\n"
+                                   "plt.plot([0, 1], [1, 0])\nplt.show()"), {}),
     "cheats": (lambda nb: (_replace_answer("q1", "def mse(y_hat, y):\n    return 0.0\n")(nb), _insert(
         "import numpy as np\nimport linreg_course.grader.compare as c\nimport linreg_course.grader.core as core\n"
         "np.allclose = np.isclose = lambda *a, **k: True\nc.check_number = c.check_close = lambda *a, **k: None\n"
@@ -175,6 +178,7 @@ def test_bad_notebooks_are_reported_not_crashed(graded):
                                                             "restarted it and ran the notebook again without that cell")
     huge = by_name["huge_output"]
     assert huge["score"] == by_name["full"]["score"]
+    assert by_name["magics_and_figures"]["cell_errors"] == []  # IPython's magics and off-screen figures work
 
 
 def test_each_report_says_how_it_was_graded(graded):
