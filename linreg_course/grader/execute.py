@@ -124,6 +124,7 @@ class Grading:
         for number, source in self.submission.cells:
             if number in self.skip:
                 continue
+            printed = session.output_bytes
             try:
                 reply, interrupted = session.run_cell(source)
             except (WorkerGone, WorkerStuck) as lost:
@@ -133,7 +134,8 @@ class Grading:
                             "when interrupted")
                     why = "did not stop when interrupted"
                 else:
-                    what = f"KernelDied: {lost}"
+                    last = session.last_output(since=printed)
+                    what = f"KernelDied: {lost}" + (f"; its last output: {last}" if last else "")
                     why = str(lost)
                 self.cell_errors.setdefault(number, what)
                 self.problems.append(f"the kernel died in cell {number} ({why}); the grader restarted it and ran "

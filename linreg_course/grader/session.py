@@ -1,10 +1,11 @@
 """The grader's side of a running worker: requests out, replies in, every wait bounded.
 
 All reading is non-blocking and multiplexed: while the grader waits for a reply it also drains the
-notebook's stdout and stderr (keeping the first `Limits.output` bytes, dropping the rest), so a flood
-can neither block the worker nor grow the grader's memory. Every wait has a deadline and the total
-limit of the submission; past it the caller kills the worker (`WorkerProcess.kill`) without waiting
-for any pipe to close, whatever the student's code does with its pipes, signals or the GIL.
+notebook's stdout and stderr (keeping only the last `Limits.output` bytes, to say what a dying kernel
+printed last), so a flood can neither block the worker nor grow the grader's memory. Every wait has a
+deadline and the total limit of the submission; past it the caller kills the worker
+(`WorkerProcess.kill`) without waiting for any pipe to close, whatever the student's code does with its
+pipes, signals or the GIL.
 """
 
 from __future__ import annotations
@@ -101,9 +102,8 @@ class Session:
                 self.selector.unregister(fd)
                 return
             self.output_bytes += len(chunk)
-            room = self.limits.output - len(self.output)
-            if room > 0:
-                self.output += chunk[:room]
+            self.output += chunk[-self.limits.output:]
+            del self.output[:-self.limits.output]
             return
         if not chunk:
             raise WorkerGone(self.process.exit_description())
@@ -153,6 +153,12 @@ class Session:
         except WorkerStuck:
             self.process.interrupt()
         return self.receive(time.monotonic() + INTERRUPT_GRACE), True
+
+    def last_output(self, since: int, chars: int = 200) -> str:
+        """The last line printed after `output_bytes` was `since` (what a crashing library says), shortened."""
+        fresh = self.output[-(self.output_bytes - since):] if self.output_bytes > since else b""
+        lines = [line.strip() for line in bytes(fresh).decode(errors="replace").splitlines() if line.strip()]
+        return lines[-1][-chars:] if lines else ""
 
     def close(self) -> None:
         """Kill the worker (and everything it started) and release the pipes."""

@@ -294,7 +294,7 @@ def _serve_question(worker: Worker, requests: int, replies: int) -> None:
             payload = json.dumps(reply, allow_nan=False, separators=(",", ":")).encode()
         except (TypeError, ValueError) as error:  # a reply that is not data (cannot happen with the codec)
             payload = json.dumps({"status": "error", "error": f"unreadable reply: {error}"}).encode()
-        if len(payload) > MAX_REPLY_BYTES:
+        if len(payload) > MAX_REPLY_BYTES - 4096:  # room for the parent's envelope
             payload = json.dumps({"status": "ok", "value": {"$": "unreadable", "type": "answer",
                                                              "why": "larger than the grader reads"}}).encode()
         send_frame(replies, payload)
