@@ -252,8 +252,14 @@ def test_notebooks_are_checked_cheaply(tmp_path):
         bad.write_text(text)
         with pytest.raises(Corrupt, match=why):
             read_submission(bad)
-    with pytest.raises(Corrupt, match="cannot be read"):
+    with pytest.raises(Corrupt, match="not a regular file"):
         read_submission(tmp_path / "missing.ipynb")
+    os.mkfifo(tmp_path / "fifo.ipynb")
+    with pytest.raises(Corrupt, match="not a regular file"):
+        read_submission(tmp_path / "fifo.ipynb")  # never opened: that would block
+    bom = tmp_path / "bom.ipynb"
+    bom.write_bytes(b"\xef\xbb\xbf" + good.read_bytes())
+    assert read_submission(bom).cells == submission.cells
 
 
 # ---------------------------------------------------------------- reports

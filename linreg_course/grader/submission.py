@@ -43,6 +43,8 @@ def known_exercises() -> tuple[str, ...]:
 
 def read_submission(path: Path) -> Submission:
     """Read and check a notebook; `Corrupt` with the reason when it is not one."""
+    if not path.is_file():  # a FIFO, a device or a folder named like a notebook would block or fail
+        raise Corrupt("not a regular file")
     try:
         with open(path, "rb") as file:
             data = file.read(MAX_NOTEBOOK_BYTES + 1)
@@ -51,7 +53,7 @@ def read_submission(path: Path) -> Submission:
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise Corrupt(f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MB")
     try:
-        nb = json.loads(data.decode("utf-8"))
+        nb = json.loads(data.decode("utf-8-sig"))  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError:
         raise Corrupt("the file is not UTF-8 text") from None
     except (ValueError, RecursionError) as error:
