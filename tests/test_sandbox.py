@@ -20,6 +20,7 @@ import linreg_course
 from linreg_course.grader.core import Context
 from linreg_course.grader.execute import Grading, WorkerCaller
 from linreg_course.grader.sandbox import KERNEL_FILES, Limits
+from linreg_course.grader.seccomp import namespace_filter
 from linreg_course.grader.submission import read_submission
 from tools.notebook_settings import ROOT
 
@@ -51,6 +52,9 @@ facts["imports"] = {n: imports(n) for n in ("linreg_course.data", "linreg_course
                                             "linreg_course.grader.execute", "linreg_course.grader.standardising")}
 package = os.path.dirname(__import__("linreg_course").__file__)
 facts["grader_files"] = sorted(os.listdir(os.path.join(package, "grader")))
+import shutil, subprocess
+facts["unshare"] = (subprocess.run(["unshare", "-Ur", "true"], capture_output=True).returncode
+                    if shutil.which("unshare") else None)
 facts["cmdlines"] = " ".join(open(f"/proc/{p}/cmdline").read() for p in os.listdir("/proc") if p.isdigit())
 '''
 
@@ -120,6 +124,14 @@ def test_read_only_except_its_own_tmpfs(facts):
     found, _ = facts
     assert found["venv_write"] != "allowed" and found["root_write"] != "allowed"
     assert found["home_write"] == found["tmp_write"] == "allowed"
+
+
+def test_no_new_namespaces_inside(facts):
+    """The seccomp filter (or --disable-userns) keeps the notebook from making a user namespace of its own."""
+    found, _ = facts
+    if namespace_filter() is None and os.geteuid() == 0:
+        pytest.skip("no seccomp filter for this machine's architecture")
+    assert found["unshare"] in (None, 1)
 
 
 def test_limits_are_set(facts):

@@ -13,7 +13,8 @@ The student's code runs in `bwrap` (Debian's `bubblewrap`, the sandbox Flatpak i
   bubblewrap's own small init, the worker's parent: killing it ends every process of the submission,
   and it dies with the grader (it keeps `--die-with-parent`, which the worker loses when it changes
   its user id);
-- a new session (no terminal to inject keystrokes into);
+- a new session (no terminal to inject keystrokes into), and a seccomp filter that forbids new
+  namespaces inside (`linreg_course.grader.seccomp`);
 - resource limits set by the worker before any student code runs: address space, processes, CPU
   time, file size, open files; as root, the worker first becomes a user id of its own, since root is
   exempt from the process limit.
@@ -35,6 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import linreg_course
+from linreg_course.grader.seccomp import namespace_filter
 
 #: The files of `linreg_course/grader/` the worker needs inside the sandbox. Everything else of the
 #: grader (the question modules, the hidden tests' helpers, the command line) stays outside.
@@ -301,6 +303,10 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
             theirs.append(status_w)
             memfd = _memfd("notebook", notebook)
             theirs.append(memfd)
+            rules = namespace_filter()
+            if rules is not None:
+                rules_fd = _memfd("seccomp", rules)
+                theirs.append(rules_fd)
             fonts = matplotlib_fonts()
             copies = ["--perms", "0666", "--file", str(memfd), f"{WORKDIR}/{name}"]
             if fonts is not None:
@@ -319,6 +325,7 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
                       "--perms", "0777", "--size", str(limits.disk), "--tmpfs", WORKDIR,
                       *copies, *_package_mounts()]
             command = [bwrap_path() or "bwrap", *_namespace_options(), "--json-status-fd", str(status_w),
+                       *(["--seccomp", str(rules_fd)] if rules is not None else []),
                        *_parent_dirs(mounts), *mounts, "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
             for key, value in env.items():
                 command += ["--setenv", key, value]
