@@ -132,14 +132,14 @@ class Grading:
                 if isinstance(lost, WorkerStuck):
                     what = (f"TimeoutError: the cell ran longer than {self.limits.cell_timeout:g} s and did not stop "
                             "when interrupted")
-                    why = "did not stop when interrupted"
+                    problem = f"the grader stopped the kernel in cell {number} (it did not stop when interrupted)"
                 else:
                     last = session.last_output(since=printed)
                     what = f"KernelDied: {lost}" + (f"; its last output: {last}" if last else "")
-                    why = str(lost)
+                    problem = f"the kernel died in cell {number} ({lost})"
                 self.cell_errors.setdefault(number, what)
-                self.problems.append(f"the kernel died in cell {number} ({why}); the grader restarted it and ran "
-                                     "the notebook again without that cell")
+                self.problems.append(f"{problem}; the grader restarted it and ran the notebook again without that "
+                                     "cell")
                 return False
             error = reply.get("error")
             if interrupted:

@@ -294,7 +294,9 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
     status_r = status_w = None
     tmpdir = None
     try:
-        settings = {"limits": limits.rlimits(), "uid": None}
+        settings: dict = {"limits": limits.rlimits(), "uid": None, "sandboxed": sandbox}
+        if not sandbox:  # the process limit would count every process of the teacher's user
+            del settings["limits"]["processes"]
         if sandbox:
             if os.geteuid() == 0:
                 settings["uid"] = UID_BASE + secrets.randbelow(UID_RANGE)
