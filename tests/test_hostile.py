@@ -127,6 +127,9 @@ def cases(paths: dict[str, Path]) -> dict[str, tuple[dict, dict]]:
         "memory_hog_cell": (with_cell("hog = bytearray(64 * 2**30)"), {"messages": ["MemoryError"]}),
         "memory_hog_answer": (_mse("import numpy as np\ndef mse(y_hat, y):\n    return float(np.ones(2**34).sum())\n"),
                               {"q1": 0, "messages": ["MemoryError"]}),
+        "memory_hog_processes": (with_cell("import os\npids = []\nfor _ in range(6):\n    pid = os.fork()\n"
+                                           "    if pid == 0:\n        data = b'x' * 2**30\n        os._exit(0)\n"
+                                           "    pids.append(pid)\nfor pid in pids:\n    os.waitpid(pid, 0)"), {}),
         "disk_fill": (with_cell("import os\nfor path in ('big', '/tmp/big', os.path.expanduser('~/big')):\n"
                                 "    try:\n        with open(path, 'wb') as f:\n            for _ in range(1024):\n"
                                 "                f.write(b'x' * 2**20)\n    except OSError:\n        pass"), {}),
@@ -185,7 +188,8 @@ def test_every_submission_has_a_report_and_the_outputs_agree(hostile):
 @pytest.mark.parametrize("name", ["endless_cell", "endless_ignoring_interrupt", "gil_cell", "gil_thread", "gil_answer",
                                   "os_exit_answer", "sys_exit_answer", "segfault_answer", "kills_answer", "kills_cell",
                                   "fork_bomb_cell", "fork_bomb_answer", "daemons", "stdout_flood",
-                                  "stderr_flood_answer", "memory_hog_cell", "memory_hog_answer", "disk_fill",
+                                  "stderr_flood_answer", "memory_hog_cell", "memory_hog_answer", "memory_hog_processes",
+                                  "disk_fill",
                                   "writes_outside", "reads_solutions", "imports_references", "patches_comparisons",
                                   "patches_channel", "forged_replies"])
 def test_points_only_where_earned(hostile, name):

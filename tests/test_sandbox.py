@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from submissions import require_sandbox
 
 import linreg_course
+from linreg_course.grader.cgroups import control_group
 from linreg_course.grader.core import Context
 from linreg_course.grader.execute import Grading, WorkerCaller
 from linreg_course.grader.sandbox import KERNEL_FILES, Limits
@@ -138,3 +140,22 @@ def test_limits_are_set(facts):
     found, _ = facts
     limits = Limits()
     assert found["limits"] == {"RLIMIT_NPROC": limits.processes, "RLIMIT_AS": limits.memory}
+
+
+def test_a_control_group_caps_the_whole_sandbox_where_allowed():
+    """Where the grader may create cgroups (root, cgroup v1 here), a group is made, capped, filled and removed."""
+    group = control_group(256 << 20, 16)
+    if group is None:
+        pytest.skip("this machine does not let the grader create control groups")
+    try:
+        child = subprocess.Popen(["sleep", "30"])
+        group.add(child.pid)
+        memory = next(f for f in group.folders if "memory" in str(f))
+        assert (memory / "memory.limit_in_bytes").read_text().strip() == str(256 << 20)
+        assert str(child.pid) in (memory / "cgroup.procs").read_text().split()
+    finally:
+        child.kill()
+        child.wait()
+        folders = list(group.folders)
+        group.remove()
+    assert not any(f.exists() for f in folders)

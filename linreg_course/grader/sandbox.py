@@ -17,7 +17,8 @@ The student's code runs in `bwrap` (Debian's `bubblewrap`, the sandbox Flatpak i
   namespaces inside (`linreg_course.grader.seccomp`);
 - resource limits set by the worker before any student code runs: address space, processes, CPU
   time, file size, open files; as root, the worker first becomes a user id of its own, since root is
-  exempt from the process limit.
+  exempt from the process limit; and, where the grader may create control groups, a cap on the whole
+  sandbox's memory and processes (`linreg_course.grader.cgroups`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import linreg_course
+from linreg_course.grader.cgroups import ControlGroup, control_group
 from linreg_course.grader.seccomp import namespace_filter
 
 #: The files of `linreg_course/grader/` the worker needs inside the sandbox. Everything else of the
@@ -212,8 +214,8 @@ class WorkerProcess:
     """A started worker: its pipes, the id to signal it by, and how to end it with everything it started."""
 
     def __init__(self, popen: subprocess.Popen, pid: int, requests: int, replies: int, stdout: int, stderr: int,
-                 status: int | None, tmpdir: str | None, init: int | None = None):
-        self.popen, self.pid, self.init = popen, pid, init
+                 status: int | None, tmpdir: str | None, init: int | None = None, group: ControlGroup | None = None):
+        self.popen, self.pid, self.init, self.group = popen, pid, init, group
         self.requests, self.replies, self.stdout, self.stderr = requests, replies, stdout, stderr
         self.status_fd, self.tmpdir = status, tmpdir
         self.ended = False
@@ -277,6 +279,8 @@ class WorkerProcess:
                     pass
         if self.tmpdir is not None:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
+        if self.group is not None:
+            self.group.remove()
 
 
 def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = True,
@@ -368,7 +372,15 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
         error = _drain(err_r)
         worker.kill()
         raise SandboxUnavailable(f"bwrap did not start the worker: {error.strip()[:300] or 'no message'}")
-    return WorkerProcess(popen, pid, *mine[:4], status_r, None, init)
+    group = control_group(limits.memory, limits.processes)
+    worker = WorkerProcess(popen, pid, *mine[:4], status_r, None, init, group)
+    if group is not None:
+        try:  # before the worker reads its first cell: everything the notebook starts stays inside
+            group.add(pid)
+        except OSError:
+            group.remove(wait=0)
+            worker.group = None
+    return worker
 
 
 def _memfd(name: str, data: bytes) -> int:
