@@ -219,7 +219,8 @@ def test_total_timeout_and_threshold(tmp_path):
 
 
 def test_a_wrong_function_used_by_a_later_answer_costs_points_once(tmp_path):
-    """In the grader's kernel too, question 3 of exercise 04 is tested with a correct `descend` (a stand-in)."""
+    """In the grader's sandbox too, question 3 of exercise 04 is tested with a correct `descend` (a stand-in);
+    and that stand-in cannot be imported as one's own answer (the question modules are not in the sandbox)."""
     nb = nbformat.read(ROOT / "solutions" / "04_autograd.ipynb", as_version=4)
     _cell(nb, "def descend(").source = (
         "def descend(w, b, x, y, lr, steps):\n"
@@ -235,13 +236,21 @@ def test_a_wrong_function_used_by_a_later_answer_costs_points_once(tmp_path):
         "        b.grad.zero_()\n"
         "    return w, b, history\n")
     assert "return descend(" in _cell(nb, "def train(").source  # q3's answer calls q2's function
-    nbformat.write(nb, tmp_path / "04_autograd.ipynb")
-    subprocess.run([sys.executable, "-m", "linreg_course.grader", str(tmp_path / "04_autograd.ipynb"), "--out",
-                    str(tmp_path / "out")], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    report = json.loads((tmp_path / "out" / "report.json").read_text())["submissions"][0]
-    points = _points(report)
-    assert points["q2"] < _max(report)["q2"]
-    assert {q: p for q, p in points.items() if q != "q2"} == {q: m for q, m in _max(report).items() if q != "q2"}
+    (tmp_path / "wrong").mkdir()
+    nbformat.write(nb, tmp_path / "wrong" / "04_autograd.ipynb")
+    _cell(nb, "def descend(").source = ("from linreg_course.grader.questions.ch04_autograd import descend_stand_in "
+                                        "as descend\n")
+    (tmp_path / "imported").mkdir()
+    nbformat.write(nb, tmp_path / "imported" / "04_autograd.ipynb")
+    subprocess.run([sys.executable, "-m", "linreg_course.grader", str(tmp_path / "wrong"), str(tmp_path / "imported"),
+                    "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    for report in json.loads((tmp_path / "out" / "report.json").read_text())["submissions"]:
+        points = _points(report)
+        assert points["q2"] < _max(report)["q2"]
+        assert {q: p for q, p in points.items() if q != "q2"} == {q: m for q, m in _max(report).items() if q != "q2"}
+        if "imported" in report["submission"]:
+            assert points["q2"] == 0
+            assert "No module named 'linreg_course.grader.questions'" in json.dumps(report["cell_errors"])
 
 
 def test_without_bubblewrap_the_grader_refuses_unless_told(tmp_path):
@@ -319,7 +328,7 @@ def test_a_class_of_thirty_in_parallel(tmp_path):
         kinds[kind](nb)
         nbformat.write(nb, folder / f"student{i:02d}_{kind}.ipynb")
     result = subprocess.run([sys.executable, "-m", "linreg_course.grader", str(folder), "--out", str(tmp_path / "out"),
-                             "--exercise", "01_linear_model", "--jobs", "10", "--cell-timeout", "5"],
+                             "--exercise", "01_linear_model", "--jobs", "10", "--cell-timeout", "3"],
                             capture_output=True, text=True, timeout=600)
     summary = json.loads((tmp_path / "out" / "report.json").read_text())
     assert summary["complete"] and len(summary["submissions"]) == 30 and result.returncode == 1
