@@ -82,6 +82,12 @@ CASES = {
     "magics_and_figures": (_insert("%xmode Minimal\n%time x = 1\nimport matplotlib.pyplot as plt\n"
                                    "from linreg_course.plotting import use_course_style\nuse_course_style()\n"
                                    "plt.plot([0, 1], [1, 0])\nplt.show()"), {}),
+    # torch's OpenMP threads busy in the notebook, then a fork per question: the children must not hang
+    "threads_then_fork": (lambda nb: (_insert("import torch\n_ = (torch.randn(1500, 1500) @ torch.randn(1500, 1500))"
+                                              ".sum()")(nb), _replace_answer("q1", (
+        "import numpy as np\nimport torch\ndef mse(y_hat, y):\n    torch.randn(1500, 1500) @ torch.randn(1500, 1500)\n"
+        "    if y_hat.shape != y.shape:\n        raise ValueError('shapes')\n"
+        "    return float(np.mean((y_hat - y) ** 2))\n"))(nb)), {}),
     "cheats": (lambda nb: (_replace_answer("q1", "def mse(y_hat, y):\n    return 0.0\n")(nb), _insert(
         "import numpy as np\nimport linreg_course.grader.compare as c\nimport linreg_course.grader.core as core\n"
         "np.allclose = np.isclose = lambda *a, **k: True\nc.check_number = c.check_close = lambda *a, **k: None\n"
