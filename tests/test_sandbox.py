@@ -18,7 +18,7 @@ import pytest
 from submissions import require_sandbox
 
 import linreg_course
-from linreg_course.grader.cgroups import control_group
+from linreg_course.grader.cgroups import control_group, remove_stale
 from linreg_course.grader.core import Context
 from linreg_course.grader.execute import Grading, WorkerCaller
 from linreg_course.grader.sandbox import KERNEL_FILES, Limits
@@ -159,3 +159,6 @@ def test_a_control_group_caps_the_whole_sandbox_where_allowed():
         folders = list(group.folders)
         group.remove()
     assert not any(f.exists() for f in folders)
+    stale = control_group(256 << 20, 16)  # as a grader killed with kill -9 leaves it: empty, not removed
+    remove_stale.__wrapped__()
+    assert not any(f.exists() for f in stale.folders)

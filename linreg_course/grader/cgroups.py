@@ -10,11 +10,13 @@ is skipped and the per-process limits remain.
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from pathlib import Path
 
 ROOT = Path("/sys/fs/cgroup")
+PREFIX = "linreg-grader-"
 
 
 def _own_group(controller: str) -> Path | None:
@@ -36,7 +38,7 @@ class ControlGroup:
 
     def __init__(self, memory: int, processes: int):
         self.folders: list[Path] = []
-        name = f"linreg-grader-{secrets.token_hex(6)}"
+        name = f"{PREFIX}{secrets.token_hex(6)}"
         caps = {"memory": {"memory.limit_in_bytes": memory}, "pids": {"pids.max": processes}}
         try:
             for controller, settings in caps.items():
@@ -74,8 +76,21 @@ class ControlGroup:
         self.folders = []
 
 
+@functools.cache
+def remove_stale() -> None:
+    """Remove the empty groups a grader that was killed left behind (a group in use cannot be removed)."""
+    for controller in ("memory", "pids"):
+        parent = _own_group(controller)
+        for folder in parent.glob(f"{PREFIX}*") if parent is not None else []:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+
+
 def control_group(memory: int, processes: int) -> ControlGroup | None:
     """A capped group for one sandbox, or None where the grader cannot create one."""
+    remove_stale()
     try:
         return ControlGroup(memory, processes)
     except (OSError, ValueError):
