@@ -86,7 +86,9 @@ class Output:
             for name in (SUMMARY, JUNIT):
                 if (self.folder / name).is_dir():
                     return f"{self.folder / name} is a directory"
-            for old in (self.folder / SUBMISSIONS).glob("*.json"):
+            stale = [*(self.folder / SUBMISSIONS).glob("*.json"), *(self.folder / SUBMISSIONS).glob(".*.tmp"),
+                     *self.folder.glob(f".{SUMMARY}.*.tmp"), *self.folder.glob(f".{JUNIT}.*.tmp")]
+            for old in stale:  # an earlier run's reports, and half-written files of a run that was killed
                 old.unlink()
             self.write_summary([])
         except OSError as error:
