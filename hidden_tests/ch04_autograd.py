@@ -3,6 +3,7 @@
 import numpy as np
 
 from linreg_course.grader.core import Fail
+from linreg_course.grader.problems import tensor
 from linreg_course.grader.questions.ch04_autograd import (
     _check_autograd,
     _check_descend,
@@ -11,7 +12,6 @@ from linreg_course.grader.questions.ch04_autograd import (
     _line_data,
     _matrix_data,
     _run,
-    _tensor,
     q1,
     q2,
     q3,
@@ -36,7 +36,7 @@ def autograd_single_example(ctx):
 def descend_zero_steps(ctx):
     """with steps = 0 returns the starting values and an empty history"""
     x, y = _line_data(ctx, 8, 1.0, 2.0)
-    w, b, history, _ = _run(ctx, "descend", _tensor(1.5, True), _tensor(-2.0, True), _tensor(x), _tensor(y),
+    w, b, history, _ = _run(ctx, "descend", tensor(1.5, True), tensor(-2.0, True), tensor(x), tensor(y),
                             0.01, 0)
     if len(history) != 0 or not np.allclose([w, b], [1.5, -2.0], rtol=0, atol=0):
         raise Fail(f"with steps = 0 descend should change nothing; it returned w = {w:.6g}, b = {b:.6g} and "

@@ -2,20 +2,18 @@
 
 import numpy as np
 
-from linreg_course.grader.compare import as_number, check_number
+from linreg_course.grader.compare import check_number
 from linreg_course.grader.core import Fail
+from linreg_course.grader.problems import lam_max, tensor
 from linreg_course.grader.questions.ch05_regression_from_scratch import (
     _call_broken,
     _call_fit,
-    _call_train,
     _check_broken_loss,
     _check_broken_params,
     _check_predict,
+    _check_train,
     _diagnose_fit,
-    _diagnose_train,
-    _lam_max,
     _problem,
-    _t,
     q1,
     q2,
     q3,
@@ -37,10 +35,9 @@ def mse_vectors_and_columns(ctx):
     n = int(ctx.rng.integers(3, 12))
     y_hat, y = ctx.rng.normal(size=n), ctx.rng.normal(size=n)
     want = float(np.mean((y_hat - y) ** 2))
-    check_number(as_number(ctx.call("mse_checked", _t(y_hat), _t(y)), "mse_checked on [N]"), want,
-                 "mse_checked on [N] vectors", rtol=1e-9)
-    check_number(as_number(ctx.call("mse_checked", _t(y_hat[:, None]), _t(y[:, None])), "mse_checked on [N, 1]"),
-                 want, "mse_checked on [N, 1] columns", rtol=1e-9)
+    check_number(ctx.call("mse_checked", tensor(y_hat), tensor(y)), want, "mse_checked on [N] vectors", rtol=1e-9)
+    check_number(ctx.call("mse_checked", tensor(y_hat[:, None]), tensor(y[:, None])), want,
+                 "mse_checked on [N, 1] columns", rtol=1e-9)
 
 
 @q3.test(hidden=True)
@@ -48,9 +45,9 @@ def train_one_step_three_outputs(ctx):
     """one step and then five steps with one input and three outputs"""
     n = int(ctx.rng.integers(6, 15))
     X, Y = _problem(ctx, n, 1, 3)
-    W, b, lr = ctx.rng.normal(size=(3, 1)), ctx.rng.normal(size=3), 0.9 / _lam_max(X, 3)
-    _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 1), X, Y, W, b, lr, 1)
-    _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 5), X, Y, W, b, lr, 5)
+    W, b, lr = ctx.rng.normal(size=(3, 1)), ctx.rng.normal(size=3), 0.9 / lam_max(X, 3)
+    _check_train(ctx, X, Y, W, b, lr, 1)
+    _check_train(ctx, X, Y, W, b, lr, 5)
 
 
 @q4.test(hidden=True)

@@ -1,5 +1,6 @@
 """Hidden tests of exercise 06: run by the command-line grader only, never by `check` in the notebook."""
 
+from linreg_course.grader.problems import lam_max
 from linreg_course.grader.questions.ch06_nn_linear import (
     _call_make_model,
     _call_train,
@@ -9,7 +10,6 @@ from linreg_course.grader.questions.ch06_nn_linear import (
     _check_mse,
     _check_sum_lr,
     _diagnose_train,
-    _lam_max,
     _problem,
     q1,
     q2,
@@ -39,7 +39,7 @@ def train_one_step_three_outputs(ctx):
     """one step and then five steps with one input and three outputs"""
     n = int(ctx.rng.integers(6, 15))
     X, Y, W, b = _problem(ctx, n, 1, 3)
-    lr = 0.9 / _lam_max(X, 3)
+    lr = 0.9 / lam_max(X, 3)
     _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 1), X, Y, W, b, lr, 1)
     _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 5), X, Y, W, b, lr, 5)
 

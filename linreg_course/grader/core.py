@@ -1,28 +1,25 @@
 """Questions, tests and results: the part of the grader shared by `check` and the command line.
 
 A question (say "q2" of exercise 02) is a list of tests. A test is a function of a `Context`: it builds
-fresh, seeded inputs, asks the context to call the student's function (`ctx.call("grad_w_b", ...)`) or
-read a student's variable (`ctx.value("lr_max")`), compares the answer with a reference computed here,
-and raises `Fail` with a message that names the likely mistake. The context decides where the student's
-code runs: in the notebook itself (`check`) or in a separate kernel (the command-line grader).
+fresh inputs from a generator seeded by the test's identity (exercise, question and function name),
+asks the context to call the student's function (`ctx.call("grad_w_b", ...)`) or read a student's
+variable (`ctx.value("lr_max")`), compares the answer with a reference computed here, and raises `Fail`
+with a message that names the likely mistake. The context decides where the student's code runs: in the
+notebook itself (`check`) or in a sandboxed kernel (the command-line grader).
 
 When one answer may call the function of another question (question 3's `train` may call question 2's
-`descend`), the question that defines that function registers a correct version as its stand-in. While
-any other question of the notebook is tested, the stand-in replaces the student's function, so a mistake
-costs points on its own question only, and a later question can be answered before an earlier one.
+`descend`), the course's own version of every earlier question's function stands in for the student's
+while a question is tested (`linreg_course.grader.stand_ins`, generated from the solutions), so a
+mistake costs points on its own question only, and a later question can be answered before an earlier one.
 """
 
 from __future__ import annotations
 
-import ast
 import contextlib
-import functools
 import hashlib
 import importlib
-import inspect
 import json
 import pickle
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -63,6 +60,12 @@ class Test:
     points: float = 1.0
     hidden: bool = False
 
+    @property
+    def key(self) -> str:
+        """The test's identity within its question (its function's name): it seeds the test's inputs, so
+        rewording the docstring students see never changes the data."""
+        return self.func.__name__
+
 
 @dataclass
 class Question:
@@ -72,28 +75,16 @@ class Question:
     name: str
     title: str
     tests: list[Test] = field(default_factory=list)
-    #: Correct versions of the functions this question's answer defines, by name (see `stand_in`).
-    stand_ins: dict[str, Callable] = field(default_factory=dict)
 
     def test(self, points: float = 1.0, hidden: bool = False) -> Callable:
-        """Decorator adding a test; its docstring's first line is the name students see."""
+        """Decorator adding a test; its docstring's first line is the name students see, its function's name
+        (unique within the question) seeds its inputs."""
 
         def register(func: Callable[[Context], None]) -> Callable[[Context], None]:
             doc = (func.__doc__ or func.__name__).strip().splitlines()[0]
+            if any(t.key == func.__name__ for t in self.tests):
+                raise ValueError(f"{self.notebook} {self.name}: two tests are called {func.__name__}")
             self.tests.append(Test(doc, func, points, hidden))
-            return func
-
-        return register
-
-    def stand_in(self, name: str) -> Callable:
-        """Decorator registering a correct `name`, used in place of the student's while other questions run.
-
-        The function's source travels to the sandbox as text (`stand_in_source`), with the imports of its
-        module that it uses; it must not rely on other definitions of that module.
-        """
-
-        def register(func: Callable) -> Callable:
-            self.stand_ins[name] = func
             return func
 
         return register
@@ -131,7 +122,7 @@ def questions_for(notebook: str) -> dict[str, Question]:
 
 
 def seed_for(*parts: str) -> int:
-    """A fixed seed per test, so fresh inputs are the same at every run but differ from the notebook's."""
+    """A fixed seed per test identity (exercise, question, test function), the same at every run."""
     return int.from_bytes(hashlib.sha256("/".join(parts).encode()).digest()[:4], "little")
 
 
@@ -145,42 +136,6 @@ class StandIns:
 
     source: str = ""
     names: tuple[str, ...] = ()
-
-
-def stand_in_source(functions: dict[str, Callable]) -> StandIns:
-    """The source of a module defining `functions` (bound under the given names), with the imports they use."""
-    return _stand_in_source(tuple(functions.items()))
-
-
-@functools.lru_cache(maxsize=256)
-def _stand_in_source(items: tuple[tuple[str, Callable], ...]) -> StandIns:
-    functions = dict(items)
-    if not functions:
-        return StandIns()
-    imports: list[str] = []
-    bodies: list[str] = []
-    for name, func in functions.items():
-        module = inspect.getmodule(func)
-        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
-        definition = tree.body[0]
-        definition.decorator_list = []
-        used = {node.id for node in ast.walk(definition) if isinstance(node, ast.Name)}
-        for statement in ast.parse(inspect.getsource(module)).body if module else []:
-            if isinstance(statement, ast.Import | ast.ImportFrom) and not _grader_import(statement):
-                bound = {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
-                text = ast.unparse(statement)
-                if bound & used and text not in imports:
-                    imports.append(text)
-        bodies.append(ast.unparse(definition))
-        if definition.name != name:
-            bodies.append(f"{name} = {definition.name}")
-    source = "\n".join(["from __future__ import annotations", *imports, "", *bodies]) + "\n"
-    return StandIns(source, tuple(functions))
-
-
-def _grader_import(statement: ast.Import | ast.ImportFrom) -> bool:
-    names = [statement.module or ""] if isinstance(statement, ast.ImportFrom) else [a.name for a in statement.names]
-    return any(n == "__future__" or n.startswith("linreg_course") for n in names)
 
 
 class Caller:
@@ -313,7 +268,7 @@ class QuestionResult:
 
 def run_test(question: Question, test: Test, caller: Caller) -> TestResult:
     """Run one test; never raises (except KeyboardInterrupt, so a student can stop a runaway loop)."""
-    ctx = Context(caller, seed_for(question.notebook, question.name, test.name))
+    ctx = Context(caller, seed_for(question.notebook, question.name, test.key))
     status, message = "passed", ""
     try:
         test.func(ctx)
@@ -336,14 +291,15 @@ def run_test(question: Question, test: Test, caller: Caller) -> TestResult:
 
 
 def stand_ins_for(question: Question) -> StandIns:
-    """The stand-ins of every other question of the same notebook: what replaces the student's functions."""
-    siblings = REGISTRY.get(question.notebook, {}).values()
-    return stand_in_source({name: func for other in siblings if other is not question
-                            for name, func in other.stand_ins.items()})
+    """What replaces the student's functions while `question` is tested: the course's version of every
+    function that the earlier questions of its notebook ask for (`linreg_course.grader.stand_ins`)."""
+    from linreg_course.grader.stand_ins import stand_ins_before  # the grader's side only, never the sandbox
+
+    return stand_ins_before(question.notebook, question.name)
 
 
 def run_question(question: Question, caller: Caller, hidden: bool = False) -> QuestionResult:
-    """Run a question's public tests (and its hidden ones when `hidden`), other questions' stand-ins in place."""
+    """Run a question's public tests (and its hidden ones when `hidden`), earlier questions' stand-ins in place."""
     with caller.standing_in(stand_ins_for(question)):
         results = [run_test(question, t, caller) for t in question.tests if hidden or not t.hidden]
     statuses = {r.status for r in results}

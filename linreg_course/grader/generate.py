@@ -6,6 +6,10 @@ counts are cleared, cells tagged `solution-only` are left out, and the title `# 
 `# Exercise N. ...`. The output depends only on the
 solution, so running the generator twice gives byte-identical files; `--check` fails when an exercise is
 stale, was edited by hand, or has no solution.
+
+It also writes the grader's table of stand-ins (`linreg_course.grader.stand_ins`): the solutions' answer
+functions, which replace a student's while the later questions are tested. `--check` fails when that
+table is stale too.
 """
 
 from __future__ import annotations
@@ -91,10 +95,30 @@ def render(solution_path: Path) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def _stand_in_table(solutions: Path, table: Path | None, check: bool) -> list[str]:
+    """Write (or, with `check`, compare) the stand-in table made from the solutions; the problems found."""
+    from linreg_course.grader.stand_ins import TABLE, StandInError, render_table
+
+    table = table or TABLE
+    try:
+        text = render_table(solutions)
+    except StandInError as error:
+        return [f"stand-ins: {error}"]
+    current = table.read_text(encoding="utf-8") if table.exists() else None
+    if current == text:
+        return []
+    if check:
+        return [f"{table} is {'missing' if current is None else 'out of date'}: run `make exercises`"]
+    table.write_text(text, encoding="utf-8")
+    print(f"wrote {table}")
+    return []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--solutions", type=Path, default=Path("solutions"))
     parser.add_argument("--exercises", type=Path, default=Path("exercises"))
+    parser.add_argument("--table", type=Path, default=None, help="where the stand-ins go (default: the package's)")
     parser.add_argument("--check", action="store_true", help="change nothing; fail if an exercise is out of date")
     args = parser.parse_args(argv)
 
@@ -120,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     for orphan in sorted(args.exercises.glob("[0-9][0-9]_*.ipynb")):
         if orphan.name not in names:
             problems.append(f"{orphan} has no solution {args.solutions / orphan.name}")
+    problems += _stand_in_table(args.solutions, args.table, args.check)
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from linreg_course.grader.compare import as_array
+from linreg_course.grader.compare import as_array, as_items
 from linreg_course.grader.core import Fail
 
 Split = tuple[list[int], list[int]]
@@ -23,10 +23,8 @@ Split = tuple[list[int], list[int]]
 
 def as_indices(answer: Any, function: str, names: tuple[str, str]) -> Split:
     """The student's pair of index tensors as two lists of ints; `Fail` if it is not a pair of 1-D integer arrays."""
-    if not isinstance(answer, tuple | list) or len(answer) != 2:
-        raise Fail(f"{function} should return a pair ({names[0]}, {names[1]}), not a {type(answer).__name__}")
     parts = []
-    for part, what in zip(answer, names, strict=True):
+    for part, what in zip(as_items(answer, 2, function, f"a pair ({names[0]}, {names[1]})"), names, strict=True):
         array = as_array(part, what)
         if array.ndim != 1:
             raise Fail(f"{what} has shape {list(array.shape)}; it should be a 1-D tensor of row indices")

@@ -1,19 +1,23 @@
-"""Verdicts on standardising with the training statistics, shared by exercises 09, 10 and 11.
+"""Verdicts on standardising with the training statistics, shared by exercises 09, 11 and 12.
 
 The mistakes are the same in all three: statistics of the whole data set (the other split leaks into the
 preprocessing), the sample standard deviation (`torch.std`'s default), the other split's own statistics,
-one number for all the columns, and a map that centres without scaling or scales without centring. The
-messages name the arrays as the exercise does (`Words`).
+one number for all the columns, statistics kept as a row [1, d] (`keepdim=True`), and a map that centres
+without scaling or scales without centring. The messages name the arrays as the exercise does (`Words`).
+The test data come from `two_splits`: a training split and another one from a shifted, wider
+distribution, so that the statistics of the training rows, of the other rows and of both all differ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from linreg_course.grader.compare import all_close, check_close, check_shape
+from linreg_course.grader.compare import as_array, as_items, check_close, check_shape, close
 from linreg_course.grader.core import Fail
+from linreg_course.grader.problems import tensor
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,24 @@ class Words:
 
 
 def _close(got: np.ndarray, want: np.ndarray, rtol: float) -> bool:
-    return all_close(got, want, rtol, atol=1e-10)
+    return close(got, want, rtol, atol=1e-10)
+
+
+def two_splits(rng: np.random.Generator, n: int, m: int, d: int, loc: tuple[float, float] = (-20.0, 80.0),
+               scale: tuple[float, float] = (0.5, 10.0), widen: float = 1.7) -> tuple[np.ndarray, np.ndarray]:
+    """Training rows [n, d] and other rows [m, d], the other ones shifted by 1 to 3 standard deviations and
+    `widen` times as spread out, column by column."""
+    centre, spread = rng.uniform(*loc, d), rng.uniform(*scale, d)
+    x_train = rng.normal(centre, spread, (n, d))
+    return x_train, rng.normal(centre + rng.uniform(1, 3, d) * spread, widen * spread, (m, d))
+
+
+def call_standardise(ctx: Any, function: str, x_train: np.ndarray, x_other: np.ndarray, w: Words,
+                     tensors: bool) -> tuple[np.ndarray, ...]:
+    """The student's (z_train, z_other, mu, sigma) as arrays, the inputs passed as tensors or as arrays."""
+    args = (tensor(x_train), tensor(x_other)) if tensors else (x_train, x_other)
+    answer = as_items(ctx.call(function, *args), 4, function, f"four things: ({w.z_train}, {w.z_other}, mu, sigma)")
+    return tuple(as_array(a, name) for a, name in zip(answer, (w.z_train, w.z_other, "mu", "sigma"), strict=True))
 
 
 def statistics_mistakes(x_train: np.ndarray, x_other: np.ndarray, w: Words) -> list[tuple[np.ndarray, np.ndarray, str]]:
@@ -55,6 +76,10 @@ def check_statistics(mu: np.ndarray, sigma: np.ndarray, x_train: np.ndarray, x_o
                      rtol: float = 1e-7) -> None:
     """`Fail` unless mu and sigma (shape [d]) are the training columns' means and population stds."""
     d = x_train.shape[1]
+    if mu.shape == (1, d) or sigma.shape == (1, d):
+        raise Fail(f"mu and sigma have shape {list(mu.shape)} and {list(sigma.shape)}: keepdim=True keeps the "
+                   f"reduced dimension as a row [1, {d}]; the question asks for one number per column, shape [{d}], "
+                   "so reduce without keepdim")
     if d > 1 and (mu.size == 1 or sigma.size == 1):
         raise Fail(f"mu or sigma is a single number; with d = {d} columns each should have shape [{d}]: reduce over "
                    "the rows only, one mean and one std per column")

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_items,
+    as_number,
+    check_close,
+    check_number,
+    check_shape,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.problems import linear_data, with_ones
 
 NB = "01_linear_model"
 
@@ -22,14 +31,15 @@ def mse_vectors(ctx):
     n = int(ctx.rng.integers(5, 40))
     y, y_hat = ctx.rng.normal(50, 20, n), ctx.rng.normal(50, 20, n)
     want = np.mean((y_hat - y) ** 2)
-    got = as_number(ctx.call("mse", y_hat, y), "mse(y_hat, y)")
-    if np.isclose(got, n * want):
-        raise Fail(f"mse is {n} times too large (N = {n}): it should be the mean, not the sum, of the squares")
-    if np.isclose(got, np.sqrt(want)):
-        raise Fail("mse returned the root of the mean squared error (the RMSE); drop the square root")
-    if np.isclose(got, np.mean(np.abs(y_hat - y))):
-        raise Fail("mse returned the mean absolute error; square the residuals instead")
-    check_number(got, want, "mse(y_hat, y)", rtol=1e-9)
+    answer = ctx.call("mse", y_hat, y)
+    mistake = first_mistake(as_number(answer, "mse(y_hat, y)"), [
+        (n * want, f"mse is {n} times too large (N = {n}): it should be the mean, not the sum, of the squares"),
+        (np.sqrt(want), "mse returned the root of the mean squared error (the RMSE); drop the square root"),
+        (np.mean(np.abs(y_hat - y)), "mse returned the mean absolute error; square the residuals instead"),
+    ], match=np.isclose)
+    if mistake:
+        raise Fail(mistake)
+    check_number(answer, want, "mse(y_hat, y)", rtol=1e-9)
 
 
 @q1.test()
@@ -38,10 +48,10 @@ def mse_matrices(ctx):
     n, k = int(ctx.rng.integers(4, 12)), int(ctx.rng.integers(2, 4))
     y, y_hat = ctx.rng.normal(0, 5, (n, k)), ctx.rng.normal(0, 5, (n, k))
     want = np.mean((y_hat - y) ** 2)
-    got = as_number(ctx.call("mse", y_hat, y), "mse on [N, k] arrays")
-    if np.isclose(got, k * want):
+    answer = ctx.call("mse", y_hat, y)
+    if np.isclose(as_number(answer, "mse on [N, k] arrays"), k * want):
         raise Fail(f"mse on [N, k] arrays is {k} times too large: divide by N·k, the number of entries, not by N")
-    check_number(got, want, "mse on [N, k] arrays", rtol=1e-9)
+    check_number(answer, want, "mse on [N, k] arrays", rtol=1e-9)
 
 
 @q1.test()
@@ -59,50 +69,67 @@ def mse_refuses_broadcast(ctx):
                f"broadcasts to [{n}, {n}]; compare the shapes and raise ValueError")
 
 
-def _matrix_case(ctx):
-    n, d, k = int(ctx.rng.integers(3, 10)), int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(2, 4))
+def _matrix_case(ctx, square: bool = False):
+    """X [N, d], W [k, d], b [k] with N ≠ k (so that a bias added as a column [k, 1] cannot fit), or N = k."""
+    d, k = int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(2, 4))
+    n = k if square else k + int(ctx.rng.integers(2, 8))
     return ctx.rng.normal(size=(n, d)), ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k)
+
+
+def _predict(ctx, X, W, b, what: str) -> None:
+    """Call predict_matrix and compare with X·Wᵀ + b, naming the product and bias mistakes."""
+    try:
+        got = as_array(ctx.call("predict_matrix", X, W, b), what)
+    except StudentError as error:
+        text = str(error)
+        if "broadcast" in text:
+            raise Fail(f"predict_matrix raised {error}: X @ W.T has shape [N, k] and b shape [k]; add b as it is, "
+                       "broadcasting puts it on every row (a column such as b[:, None] or b.reshape(-1, 1) only "
+                       "fits when N = k, and then adds the wrong numbers)") from None
+        if "matmul" in text or "aligned" in text or "core dimension" in text:
+            raise Fail(f"predict_matrix raised {error}: W has shape [k, d], so the product is X @ W.T") from None
+        raise
+    check_shape(got, (X.shape[0], W.shape[0]), what)
+    mistakes = [(X @ W.T, "predict_matrix leaves out the bias b: add it to every row")]
+    if X.shape[0] == W.shape[0]:
+        mistakes.append((X @ W.T + b[:, None], "predict_matrix adds b as a column (b[:, None] or b.reshape(-1, 1)): "
+                                               "with N = k the shapes fit, but example i gets the bias of output i; "
+                                               "add b as it is, a row that broadcasting puts on every example"))
+    mistake = first_mistake(got, mistakes, match=lambda g, v: np.allclose(g, v))
+    if mistake:
+        raise Fail(mistake)
+    check_close(got, X @ W.T + b, what, rtol=1e-9)
 
 
 @q2.test()
 def predict_values(ctx):
     """returns X·Wᵀ + b with shape [N, k]"""
-    X, W, b = _matrix_case(ctx)
-    try:
-        got = as_array(ctx.call("predict_matrix", X, W, b), "predict_matrix(X, W, b)")
-    except StudentError as error:
-        if "matmul" in str(error) or "shapes" in str(error) or "aligned" in str(error):
-            raise Fail(f"predict_matrix raised {error}: W has shape [k, d], so the product is X @ W.T") from None
-        raise
-    check_shape(got, (X.shape[0], W.shape[0]), "predict_matrix(X, W, b)")
-    if np.allclose(got, X @ W.T):
-        raise Fail("predict_matrix leaves out the bias b: add it to every row")
-    check_close(got, X @ W.T + b, "predict_matrix(X, W, b)", rtol=1e-9)
+    _predict(ctx, *_matrix_case(ctx), "predict_matrix(X, W, b)")
+
+
+@q2.test()
+def predict_square(ctx):
+    """adds b to every row when there are as many examples as outputs (N = k)"""
+    _predict(ctx, *_matrix_case(ctx, square=True), "predict_matrix with N = k")
 
 
 @q2.test()
 def predict_one_output(ctx):
     """works for one output (W of shape [1, d], b of shape [1])"""
     X, W, b = _matrix_case(ctx)
-    got = as_array(ctx.call("predict_matrix", X, W[:1], b[:1]), "predict_matrix with k = 1")
-    check_close(got, X @ W[:1].T + b[:1], "predict_matrix with k = 1", rtol=1e-9)
+    _predict(ctx, X, W[:1], b[:1], "predict_matrix with k = 1")
 
 
 def _lstsq_case(ctx, k):
-    n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(1, 4))
-    X = ctx.rng.normal(10, 3, (n, d))
-    W = ctx.rng.normal(size=(k, d))
-    b = ctx.rng.normal(5, 2, k)
-    Y = X @ W.T + b + ctx.rng.normal(0, 0.5, (n, k))
-    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(n)]), Y, rcond=None)
+    X, Y = linear_data(ctx.rng, int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(1, 4)), k, loc=10.0, scale=3.0,
+                       bias=5.0, noise=0.5)
+    theta, *_ = np.linalg.lstsq(with_ones(X), Y, rcond=None)
     return X, Y, theta[:-1].T, theta[-1]
 
 
 def _check_fit(ctx, k):
     X, Y, W_ref, b_ref = _lstsq_case(ctx, k)
-    answer = ctx.call("fit_lstsq", X, Y)
-    if not isinstance(answer, tuple) or len(answer) != 2:
-        raise Fail("fit_lstsq should return a pair (W, b)")
+    answer = as_items(ctx.call("fit_lstsq", X, Y), 2, "fit_lstsq", "a pair (W, b)")
     W, b = as_array(answer[0], "W"), as_array(answer[1], "b")
     if W.shape == W_ref.T.shape and W.shape != W_ref.shape:
         raise Fail(f"W has shape {list(W.shape)}; the course stores W as [k, d] = {list(W_ref.shape)} (transpose it)")
@@ -130,10 +157,10 @@ def lstsq_one_output(ctx):
 def best_constant(ctx):
     """returns the constant with the lowest MSE on fresh data"""
     y = ctx.rng.exponential(10.0, int(ctx.rng.integers(6, 30)))
-    got = as_number(ctx.call("best_constant", y), "best_constant(y)")
-    if np.isclose(got, np.median(y)):
+    answer = ctx.call("best_constant", y)
+    if np.isclose(as_number(answer, "best_constant(y)"), np.median(y)):
         raise Fail("that is the median, which minimises the mean absolute error; the MSE wants another statistic")
-    check_number(got, float(np.mean(y)), "best_constant(y)", rtol=1e-9)
+    check_number(answer, float(np.mean(y)), "best_constant(y)", rtol=1e-9)
 
 
 @q5.test()

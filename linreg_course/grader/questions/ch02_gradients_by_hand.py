@@ -8,10 +8,20 @@ gradients the references need, and are pickled as their gradient-free base class
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from linreg_course.grader import fixtures
-from linreg_course.grader.compare import as_array, as_number, check_gradient, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_items,
+    as_number,
+    check_gradient,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, question
 
 NB = "02_gradients_by_hand"
@@ -25,20 +35,14 @@ q5 = question(NB, "q5", "how much data the summed loss can take")
 
 # ---------------------------------------------------------------- shared helpers
 
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
-    return got.shape == want.shape and bool(np.all(np.isfinite(got))) and np.allclose(got, want, rtol=rtol,
-                                                                                      atol=atol)
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-6, atol=1e-8)
 
 
 def _pair(answer, what: str, names: tuple[str, str]) -> tuple:
-    """The two parts of a returned pair; `Fail` if it is not a pair."""
-    if isinstance(answer, np.ndarray) and answer.shape[:1] == (2,):
-        answer = tuple(answer)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"{what} should return a pair ({names[0]}, {names[1]}), not a {type(answer).__name__}")
-    first, second = answer
-    for part, name in zip(answer, names, strict=True):
+    """The two parts of a returned pair; `Fail` if it is not a pair or a part is missing."""
+    first, second = as_items(answer, 2, what, f"a pair ({names[0]}, {names[1]})")
+    for part, name in ((first, names[0]), (second, names[1])):
         if part is None:
             raise Fail(f"{name} is None: compute it and return it in the pair")
     return first, second
@@ -48,9 +52,10 @@ def _named_factors(got: np.ndarray, want: np.ndarray, what: str, factors: dict[f
     """`Fail` with a message if `got` is `want` times one of the factors (a recognised mistake)."""
     if _close(got, want):
         return
-    for factor, why in factors.items():
-        if _close(got, factor * want):
-            raise Fail(f"{what} is {factor:g} times the right value: {why}")
+    mistake = first_mistake(got, [(factor * want, f"{what} is {factor:g} times the right value: {why}")
+                                  for factor, why in factors.items()], match=_close)
+    if mistake:
+        raise Fail(mistake)
 
 
 # ---------------------------------------------------------------- q1: gradient_1d
@@ -379,9 +384,10 @@ def relative_error_fresh(ctx):
         "it is the largest entry-wise relative difference; use norms of the whole vectors":
             np.max(np.abs(a - b) / np.maximum(np.abs(a), np.abs(b))),
     }
-    for why, value in wrong.items():
-        if np.isclose(got, value, rtol=1e-9):
-            raise Fail(f"relative_error(a, b) = {got:.6g} instead of {want:.6g}: {why}")
+    why = first_mistake(got, [(value, why) for why, value in wrong.items()],
+                        match=lambda g, v: np.isclose(g, v, rtol=1e-9))
+    if why:
+        raise Fail(f"relative_error(a, b) = {got:.6g} instead of {want:.6g}: {why}")
     raise Fail(f"relative_error(a, b) = {got:.6g} instead of {want:.6g}")
 
 

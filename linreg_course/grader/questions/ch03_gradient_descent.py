@@ -10,8 +10,18 @@ import math
 
 import numpy as np
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_choice,
+    as_items,
+    as_number,
+    check_close,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.problems import hessian, with_ones
 
 NB = "03_gradient_descent"
 
@@ -26,15 +36,9 @@ q6 = question(NB, "q6", "how many steps")
 # ---------------------------------------------------------------- shared helpers
 
 
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
-    return got.shape == want.shape and bool(np.all(np.isfinite(got))) and np.allclose(got, want, rtol=rtol,
-                                                                                      atol=atol)
-
-
 def _design(ctx, n: int, d: int, centre: float = 0.0, spread: float = 1.0) -> np.ndarray:
     """A fresh X̃ = [X 1] of shape [n, d + 1]."""
-    X = ctx.rng.normal(centre, spread, (n, d))
-    return np.column_stack([X, np.ones(n)])
+    return with_ones(ctx.rng.normal(centre, spread, (n, d)))
 
 
 def _regression(ctx, n: int, d: int, centre: float = 0.0, spread: float = 1.0):
@@ -65,7 +69,8 @@ def ref_gradient_descent(X_tilde, y, theta0, lr, max_steps, tol=0.0):
 
 
 def ref_hessian(X_tilde: np.ndarray, k: int = 1) -> np.ndarray:
-    return 2 / (len(X_tilde) * k) * X_tilde.T @ X_tilde
+    """The Hessian of the exercise, whose X̃ already holds the column of ones."""
+    return hessian(X_tilde, k, bias=False)
 
 
 def ref_lr_ceiling(X_tilde: np.ndarray) -> float:
@@ -84,12 +89,12 @@ def _check_step(ctx, theta, X_tilde, y, lr) -> None:
         raise Fail(f"gd_step returned shape [{n}] = [N]: that is one number per example (the predictions or the "
                    f"residuals?); return the new theta, shape {list(theta.shape)}")
     check_shape(got, theta.shape, "gd_step(theta, X_tilde, y, lr)")
-    if _close(got, want):
+    if close(got, want):
         return
     step, step_ref = got - theta, want - theta
-    if _close(got, grad):
+    if close(got, grad):
         raise Fail("gd_step returned the gradient; return the new parameters theta − lr · gradient")
-    if _close(got, -lr * grad) or _close(got, lr * grad):
+    if close(got, -lr * grad) or close(got, lr * grad):
         raise Fail("gd_step returned the step lr · gradient alone; return the new parameters theta − lr · gradient")
     named = [
         (-1.0, "the step goes uphill (gradient ascent): subtract lr · gradient, and take the residual as ŷ − y"),
@@ -103,9 +108,9 @@ def _check_step(ctx, theta, X_tilde, y, lr) -> None:
             (-float(n), f"the step is N = {n} times too large and goes uphill: use the mean (2/N) and subtract the "
                         "gradient"),
         ]
-    for factor, why in named:
-        if _close(step, factor * step_ref):
-            raise Fail(f"gd_step is wrong: {why}")
+    why = first_mistake(step, [(factor * step_ref, why) for factor, why in named])
+    if why:
+        raise Fail(f"gd_step is wrong: {why}")
     worst = float(np.max(np.abs(got - want)))
     raise Fail(f"gd_step(theta, X_tilde, y, lr) is wrong: largest difference from the reference {worst:.4g}")
 
@@ -153,9 +158,7 @@ def gd_step_fixed_point(ctx):
 
 def _call_gd(ctx, X_tilde, y, theta0, lr, max_steps, tol):
     answer = ctx.call("gradient_descent", X_tilde, y, theta0, lr, max_steps, tol)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"gradient_descent should return a pair (theta, loss_history), not a {type(answer).__name__}")
-    theta, history = answer
+    theta, history = as_items(answer, 2, "gradient_descent", "a pair (theta, loss_history)")
     if isinstance(history, dict):
         raise Fail("loss_history should be a list of losses (floats), not a dict")
     theta = as_array(theta, "theta")
@@ -172,10 +175,10 @@ def _count_hint(got: np.ndarray, want: list[float]) -> str:
     """A hint when the history is off by one entry against the reference."""
     want_a = np.array(want)
     if got.size == want_a.size - 1:
-        if _close(got, want_a[1:]):
+        if close(got, want_a[1:]):
             return ("the first entry, L(theta0), is missing: record the loss before the first step, so a run of s "
                     "steps has s + 1 entries")
-        if _close(got, want_a[:-1]):
+        if close(got, want_a[:-1]):
             return ("the last entry, the loss at the returned theta, is missing: compute the loss at the top of the "
                     "loop and test the stopping rule after recording it")
         return "it has one entry too few"
@@ -208,7 +211,7 @@ def _compare_run(ctx, X_tilde, y, theta0, lr, max_steps, tol, what: str) -> None
         raise Fail(f"{what}: loss_history[{bad}] = {hist[bad]:.6g}, expected L(theta_{bad}) = {ref[bad]:.6g}; "
                    "entry t must be the loss after t steps, starting with L(theta0)")
     if np.all(np.isfinite(theta_ref)):
-        if not _close(theta, theta_ref) and _close(theta, theta_ref - lr * ref_gradient(theta_ref, X_tilde, y)):
+        if not close(theta, theta_ref) and close(theta, theta_ref - lr * ref_gradient(theta_ref, X_tilde, y)):
             raise Fail(f"{what}: the returned theta is one step past the last recorded loss: test the stopping rule "
                        "before you step, and return the theta whose loss is the last entry of loss_history")
         check_close(theta, theta_ref, f"{what}: the returned theta", rtol=1e-7, atol=1e-10)
@@ -281,7 +284,7 @@ def _check_hessian(ctx, X_tilde: np.ndarray, k: int | None) -> None:
         raise Fail(f"{what} has shape [N, N] = {[n, n]}: that is X̃ X̃ᵀ; the Hessian is X̃ᵀ X̃, shape [d+1, d+1]")
     check_shape(got, (p, p), what)
     want = ref_hessian(X_tilde, kk)
-    if _close(got, want):
+    if close(got, want):
         return
     gram = X_tilde.T @ X_tilde
     named = [
@@ -292,9 +295,9 @@ def _check_hessian(ctx, X_tilde: np.ndarray, k: int | None) -> None:
         (2 * gram / n, f"2/N·X̃ᵀX̃ ignores k: with k = {kk} outputs the mean runs over N·k entries, so divide by N·k"),
         (2 * gram / (n * kk) ** 2, "divided by (N·k)² instead of N·k"),
     ]
-    for value, why in named:
-        if _close(got, value):
-            raise Fail(f"{what} is {why}")
+    why = first_mistake(got, named)
+    if why:
+        raise Fail(f"{what} is {why}")
     worst = float(np.max(np.abs(got - want)))
     raise Fail(f"{what} is wrong: largest difference from 2/(N·k)·X̃ᵀX̃ is {worst:.4g}")
 
@@ -322,7 +325,7 @@ def hessian_matches_gradient(ctx):
     got = as_array(ctx.call("hessian", X_tilde), "hessian(X_tilde)")
     check_shape(got, (d + 1, d + 1), "hessian(X_tilde)")
     change = ref_gradient(theta + v, X_tilde, y) - ref_gradient(theta, X_tilde, y)
-    if not _close(got @ v, change):
+    if not close(got @ v, change):
         raise Fail("H v differs from the change of the gradient ∇L(θ + v) − ∇L(θ), with ∇L = 2/N·X̃ᵀ(X̃θ − y): "
                    "check the factor 2/N")
 
@@ -359,9 +362,9 @@ def _check_ceiling(ctx, X_tilde: np.ndarray) -> None:
         (2 * n / eig_gram[-1], "N times too large (2/λ_max of X̃ᵀX̃/N): the Hessian has the factor 2/N"),
         (eig_h[-1] / 2, "λ_max/2; the ceiling is 2/λ_max"),
     ]
-    for value, why in named:
-        if math.isclose(got, value, rel_tol=1e-6):
-            raise Fail(f"lr_ceiling(X_tilde) = {got:.6g} is {why}")
+    why = first_mistake(got, named, match=lambda g, v: math.isclose(g, v, rel_tol=1e-6))
+    if why:
+        raise Fail(f"lr_ceiling(X_tilde) = {got:.6g} is {why}")
     raise Fail(f"lr_ceiling(X_tilde) = {got:.6g} is not 2/λ_max (allowed relative error 1e-6) of the Hessian "
                "2/N·X̃ᵀX̃")
 
@@ -412,7 +415,7 @@ def choice_steps() -> tuple[dict[str, float], float, float]:
     from linreg_course.data import temperatures
 
     celsius, fahr = temperatures(20, seed=0)
-    X_tilde = np.column_stack([celsius, np.ones(len(celsius))])
+    X_tilde = with_ones(celsius[:, None])
     theta_star, *_ = np.linalg.lstsq(X_tilde, fahr, rcond=None)
     eig, vectors = np.linalg.eigh(ref_hessian(X_tilde))
     components = vectors.T @ (np.zeros(2) - theta_star)
@@ -427,11 +430,7 @@ def choice_steps() -> tuple[dict[str, float], float, float]:
 
 
 def _choice(ctx) -> str:
-    answer = ctx.value("lr_choice")
-    letter = answer.strip().lower().strip("()") if isinstance(answer, str) else None
-    if letter not in LR_OPTIONS:
-        raise Fail(f"lr_choice = {answer!r} should be one of the letters {', '.join(map(repr, LR_OPTIONS))}")
-    return letter
+    return as_choice(ctx.value("lr_choice"), "lr_choice", LR_OPTIONS)
 
 
 @q5.test()
@@ -515,9 +514,10 @@ def _check_steps(ctx, lam_max: float, lam_min: float, factor: float) -> None:
         "ρ = 1 − 2/κ, an approximation; use ρ = (κ − 1)/(κ + 1) exactly": 1 - 2 / kappa,
         "ρ = (κ − 1)/κ; use ρ = (κ − 1)/(κ + 1)": (kappa - 1) / kappa,
     }
-    for why, rho in named.items():
-        if 0 < rho < 1 and got in (_smallest_t(rho, factor), math.floor(math.log(factor) / -math.log(rho))):
-            raise Fail(f"{what} = {got} uses {why}")
+    why = first_mistake(got, [((_smallest_t(rho, factor), math.floor(math.log(factor) / -math.log(rho))), why)
+                              for why, rho in named.items() if 0 < rho < 1], match=lambda g, counts: g in counts)
+    if why:
+        raise Fail(f"{what} = {got} uses {why}")
     if got == math.ceil(math.log10(factor) / -math.log((kappa - 1) / (kappa + 1))):
         raise Fail(f"{what} = {got} mixes logarithms: log10 of the factor over the natural log of ρ; use the same "
                    "base for both")

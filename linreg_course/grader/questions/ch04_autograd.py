@@ -8,11 +8,24 @@ not its `.grad` or its graph, so the tests judge values and types only.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
-from linreg_course.grader.compare import as_array, as_number, check_gradient, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_choice,
+    as_floats,
+    as_items,
+    as_number,
+    check_gradient,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.problems import lam_max, tensor
 
 NB = "04_autograd"
 
@@ -26,15 +39,8 @@ q5 = question(NB, "q5", "comparing float32 with float64")
 # ---------------------------------------------------------------- shared helpers
 
 
-def _tensor(a, requires_grad: bool = False) -> torch.Tensor:
-    """A float64 tensor holding a copy of `a` (a leaf; it requires a gradient if asked to)."""
-    return torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-8, atol: float = 1e-10) -> bool:
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    return got.shape == want.shape and bool(np.all(np.isfinite(got))) and np.allclose(got, want, rtol=rtol,
-                                                                                      atol=atol)
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-8, atol=1e-10)
 
 
 #: Pieces of PyTorch's error messages, and what they usually mean in this exercise.
@@ -61,16 +67,10 @@ def _call(ctx, name: str, *args):
     try:
         return ctx.call(name, *args)
     except StudentError as error:
-        for piece, hint in _HINTS:
-            if piece in str(error):
-                raise Fail(f"your code raised {error}. Likely cause: {hint}") from None
+        hint = first_mistake(str(error), _HINTS, match=lambda text, piece: piece in text)
+        if hint:
+            raise Fail(f"your code raised {error}. Likely cause: {hint}") from None
         raise
-
-
-def _number(value, what: str) -> float:
-    if hasattr(value, "detach"):
-        value = value.detach()
-    return as_number(value, what)
 
 
 # ---------------------------------------------------------------- q1: autograd_gradients
@@ -82,11 +82,8 @@ def _ref_grad(X, Y, W, b) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _grad_pair(ctx, X, Y, W, b, requires_grad: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    args = (_tensor(X), _tensor(Y), _tensor(W, requires_grad), _tensor(b, requires_grad))
-    answer = _call(ctx, "autograd_gradients", *args)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"autograd_gradients should return a pair (dL/dW, dL/db), not a {type(answer).__name__}")
-    dW, db = answer
+    args = (tensor(X), tensor(Y), tensor(W, requires_grad), tensor(b, requires_grad))
+    dW, db = as_items(_call(ctx, "autograd_gradients", *args), 2, "autograd_gradients", "a pair (dL/dW, dL/db)")
     if dW is None:
         raise Fail("dL/dW is None: W.grad stays None unless the copy of W has requires_grad=True before the "
                    "forward pass and backward() runs on the loss")
@@ -119,9 +116,13 @@ def _check_autograd(ctx, X, Y, W, b, requires_grad: bool = False) -> None:
                   "the mean over all N·k entries (torch.mean of the whole matrix)")
     factors[n * k] = (f"the loss is the sum of the squared errors, N·k = {n}·{k} times the mean; use torch.mean "
                       "over all entries")
-    for factor, why in factors.items():
-        if factor > 1 and _close(dW, factor * dW_ref, 1e-6) and _close(db, factor * db_ref, 1e-6):
-            raise Fail(f"both gradients are {factor} times too large: {why}")
+    def both(got, want) -> bool:
+        return _close(got[0], want[0], rtol=1e-6) and _close(got[1], want[1], rtol=1e-6)
+
+    message = first_mistake((dW, db), [((factor * dW_ref, factor * db_ref), f"both gradients are {factor} times too "
+                                        f"large: {why}") for factor, why in factors.items() if factor > 1], match=both)
+    if message:
+        raise Fail(message)
     check_gradient(dW, dW_ref, "dL/dW", n=n * k)
     check_gradient(db, db_ref, "dL/db", n=n * k)
 
@@ -151,10 +152,10 @@ def autograd_one_output(ctx):
     W, b = ctx.rng.normal(size=(1, 1)), ctx.rng.normal(size=1)
     dW, db = _grad_pair(ctx, X, Y, W, b)
     # the classic slip: predictions of shape [N] against targets [N, 1] broadcast to an [N, N] residual
-    Wt, bt = _tensor(W, True), _tensor(b, True)
-    torch.mean(((_tensor(X) @ Wt.T + bt).reshape(-1) - _tensor(Y)) ** 2).backward()
-    if dW.size == 1 and db.size == 1 and _close(dW.ravel(), Wt.grad.numpy().ravel(), 1e-6) \
-            and _close(db.ravel(), bt.grad.numpy().ravel(), 1e-6):
+    Wt, bt = tensor(W, True), tensor(b, True)
+    torch.mean(((tensor(X) @ Wt.T + bt).reshape(-1) - tensor(Y)) ** 2).backward()
+    if dW.size == 1 and db.size == 1 and _close(dW.ravel(), Wt.grad.numpy().ravel(), rtol=1e-6) \
+            and _close(db.ravel(), bt.grad.numpy().ravel(), rtol=1e-6):
         raise Fail(f"your gradient is that of a loss whose residual broadcast to [{n}, {n}]: predictions of shape "
                    f"[N] met targets of shape [N, 1]; keep both [N, 1] (do not flatten one of them)")
     _check_autograd(ctx, X, Y, W, b)
@@ -176,23 +177,6 @@ def autograd_optimum(ctx):
 
 
 # ---------------------------------------------------------------- q2: descend
-
-
-@q2.stand_in("descend")
-def descend_stand_in(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float,
-                     steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
-    """A correct `descend`: while the other questions are tested, it replaces the student's (q3 may call it)."""
-    history = []
-    for _ in range(steps):
-        loss = torch.mean((w * x + b - y) ** 2)
-        history.append(loss.item())
-        loss.backward()
-        with torch.no_grad():
-            w -= lr * w.grad
-            b -= lr * b.grad
-        w.grad.zero_()
-        b.grad.zero_()
-    return w, b, history
 
 
 def _ref_descend(w: float, b: float, x: np.ndarray, y: np.ndarray, lr: float, steps: int,
@@ -243,18 +227,16 @@ _MISTAKES = {
 
 def _run(ctx, name: str, *args) -> tuple:
     """The student's (w, b, history) with numbers for values (types are judged by a separate test)."""
-    answer = _call(ctx, name, *args)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise Fail(f"{name} should return a triple (w, b, history), not a {type(answer).__name__}")
+    answer = as_items(_call(ctx, name, *args), 3, name, "a triple (w, b, history)")
     w, b, history = answer
     if not isinstance(history, (list, tuple)):
         raise Fail(f"history should be a list of Python floats, not a {type(history).__name__}")
-    values = np.array([_number(v, "each entry of history") for v in history])
+    values = np.array([as_number(v, "each entry of history") for v in history])
     for label, t in (("w", w), ("b", b)):
         if isinstance(t, torch.Tensor) and t.dtype != torch.float64:
             raise Fail(f"the returned {label} is a {t.dtype} tensor: PyTorch's default dtype is float32, so a "
                        "tensor made from a Python number needs dtype=torch.float64 to keep double precision")
-    return _number(w, "w"), _number(b, "b"), values, answer
+    return as_number(w, "w"), as_number(b, "b"), values, answer
 
 
 def _compare_run(got: tuple, want: tuple, what: str) -> str | None:
@@ -273,16 +255,15 @@ def _compare_run(got: tuple, want: tuple, what: str) -> str | None:
 
 def _name_mistake(got: tuple, start: tuple, x, y, lr: float, steps: int) -> None:
     """`Fail` naming the classic slip the student's run reproduces, if any."""
-    for mistake, why in _MISTAKES.items():
-        if steps < 2 and mistake.startswith("accumulate"):
-            continue
-        replay = _ref_descend(*start, x, y, lr, steps, mistake)
-        if _compare_run(got, replay, "it") is None:
-            raise Fail(f"your run is wrong: {why}")
+    replays = [(_ref_descend(*start, x, y, lr, steps, mistake), why) for mistake, why in _MISTAKES.items()
+               if steps >= 2 or not mistake.startswith("accumulate")]
+    why = first_mistake(got, replays, match=lambda run, replay: _compare_run(run, replay, "it") is None)
+    if why:
+        raise Fail(f"your run is wrong: {why}")
 
 
 def _check_descend(ctx, x, y, w0: float, b0: float, lr: float, steps: int) -> None:
-    args = (_tensor(w0, True), _tensor(b0, True), _tensor(x), _tensor(y), lr, steps)
+    args = (tensor(w0, True), tensor(b0, True), tensor(x), tensor(y), lr, steps)
     got = _run(ctx, "descend", *args)
     problem = _compare_run(got, _ref_descend(w0, b0, x, y, lr, steps), "descend")
     if problem is None:
@@ -298,8 +279,8 @@ def _line_data(ctx, n: int, loc: float, scale: float):
 
 
 def _lam_max(x: np.ndarray) -> float:
-    X_tilde = np.column_stack([x, np.ones(len(x))])
-    return float(np.linalg.eigvalsh(2 / len(x) * X_tilde.T @ X_tilde)[-1])
+    """λ_max of the Hessian of the one-input model's MSE."""
+    return lam_max(x[:, None])
 
 
 @q2.test()
@@ -335,16 +316,8 @@ def _check_types(answer: tuple, steps: int, name: str) -> None:
         if not t.requires_grad:
             raise Fail(f"the returned {label} no longer requires a gradient: it was detached or replaced by a new "
                        "tensor; update the leaf in place inside torch.no_grad() so it stays the same tensor")
-    if not isinstance(history, list):
-        raise Fail(f"history should be a list, not a {type(history).__name__}")
-    if len(history) != steps:
-        raise Fail(f"{name} ran {steps} steps but history has {len(history)} entries: log one loss per step")
-    for value in history:
-        if isinstance(value, torch.Tensor):
-            raise Fail("history holds tensors: each one keeps its step's graph alive (a memory leak in a long "
-                       "run); append loss.item(), a Python float")
-        if not isinstance(value, float):
-            raise Fail(f"history holds a {type(value).__name__}; append loss.item(), a Python float")
+    as_floats(history, "history", steps, "append loss.item(), a Python float (a tensor per step keeps every "
+              "step's graph alive: a memory leak in a long run)")
 
 
 @q2.test()
@@ -353,7 +326,7 @@ def descend_types(ctx):
     x, y = _line_data(ctx, int(ctx.rng.integers(6, 20)), 3.0, 2.0)
     steps = int(ctx.rng.integers(3, 7))
     lr = float(0.5 / _lam_max(x))
-    got = _run(ctx, "descend", _tensor(0.5, True), _tensor(-1.0, True), _tensor(x), _tensor(y), lr, steps)
+    got = _run(ctx, "descend", tensor(0.5, True), tensor(-1.0, True), tensor(x), tensor(y), lr, steps)
     _check_types(got[3], steps, "descend")
 
 
@@ -384,7 +357,7 @@ def _diagnose_train(ctx, x, y, got: tuple, steps: int) -> None:
     lam = _lam_max(x)
     limit, want = 2 / lam, 1 / lam
     _name_mistake(got, (0.0, 0.0), x, y, want, steps)
-    w1, b1, h1, _ = _run(ctx, "train", _tensor(x), _tensor(y), 1)
+    w1, b1, h1, _ = _run(ctx, "train", tensor(x), tensor(y), 1)
     if len(h1) != 1:
         raise Fail(f"train(x, y, 1) returned {len(h1)} losses; log one loss per step")
     _first_loss(h1[0], x, y)
@@ -415,7 +388,7 @@ def _diagnose_train(ctx, x, y, got: tuple, steps: int) -> None:
 
 
 def _check_train(ctx, x, y, steps: int) -> tuple:
-    got = _run(ctx, "train", _tensor(x), _tensor(y), steps)
+    got = _run(ctx, "train", tensor(x), tensor(y), steps)
     problem = _compare_run(got, _ref_train(x, y, steps), "train")
     if problem is not None:
         _diagnose_train(ctx, x, y, got, steps)
@@ -448,7 +421,7 @@ def train_types(ctx):
     """returns the tensors w and b and a list of Python floats, starting at the loss mean(y²)"""
     x, y = _line_data(ctx, int(ctx.rng.integers(6, 20)), 10.0, 4.0)
     steps = int(ctx.rng.integers(3, 7))
-    got = _run(ctx, "train", _tensor(x), _tensor(y), steps)
+    got = _run(ctx, "train", tensor(x), tensor(y), steps)
     _check_types(got[3], steps, "train")
     _first_loss(got[2][0], x, y)
 
@@ -460,8 +433,8 @@ def _three_backwards(ctx) -> tuple[float, float, float, float]:
     """Run the question's code on fresh data: (w.grad, b.grad, dL/dw, dL/db)."""
     n = int(ctx.rng.integers(5, 15))
     x, y = _line_data(ctx, n, 2.0, 3.0)
-    w, b = _tensor(ctx.rng.normal(), True), _tensor(ctx.rng.normal(), True)
-    loss = torch.mean((w * _tensor(x) + b - _tensor(y)) ** 2)
+    w, b = tensor(ctx.rng.normal(), True), tensor(ctx.rng.normal(), True)
+    loss = torch.mean((w * tensor(x) + b - tensor(y)) ** 2)
     loss.backward(retain_graph=True)
     loss.backward(retain_graph=True)
     (2 * loss).backward()
@@ -509,10 +482,7 @@ _OPTIONS = {
 
 
 def _choice(ctx) -> str:
-    got = ctx.value("answer")
-    if not isinstance(got, str) or got.strip().lower().strip("().") not in _OPTIONS:
-        raise Fail(f'answer should be one of the strings "a", "b", "c", not {got!r}')
-    return got.strip().lower().strip("().")
+    return as_choice(ctx.value("answer"), "answer", _OPTIONS)
 
 
 @q5.test()

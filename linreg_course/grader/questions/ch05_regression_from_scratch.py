@@ -7,11 +7,26 @@ tensors handed to the student's functions are float64 and built from `ctx.rng`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_floats,
+    as_items,
+    as_number,
+    as_tensor,
+    check_close,
+    check_precision,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.observers import Observe
+from linreg_course.grader.problems import descent, eigenvalues, lam_max, linear_data, tensor
 
 NB = "05_regression_from_scratch"
 
@@ -25,61 +40,13 @@ q6 = question(NB, "q6", "where the broken training ends")
 
 # ---------------------------------------------------------------- shared helpers
 
-
-def _t(array: np.ndarray, requires_grad: bool = False) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64, requires_grad=requires_grad)
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-9) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
-
-
-def _tensor(value, what: str) -> np.ndarray:
-    """The answer as an array; `Fail` unless it is a torch tensor."""
-    if not isinstance(value, torch.Tensor):
-        raise Fail(f"{what} should be a torch tensor, not a {type(value).__name__}: stay in PyTorch "
-                   "(no NumPy, no .item()) so that autograd can follow the computation")
-    return as_array(value, what)
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-7, atol=1e-9)
 
 
 def _problem(ctx, n: int, d: int, k: int, noise: float = 0.3):
     """Fresh data X [N, d], Y [N, k] from a random linear law plus noise (NumPy arrays)."""
-    X = ctx.rng.normal(1.0, 1.0, (n, d))
-    W = ctx.rng.normal(size=(k, d))
-    b = ctx.rng.normal(0, 2, k)
-    Y = X @ W.T + b + ctx.rng.normal(0, noise, (n, k))
-    return X, Y
-
-
-def _lam_max(X: np.ndarray, k: int, ones: bool = True, scale: float | None = None) -> float:
-    n = len(X)
-    Xt = np.column_stack([X, np.ones(n)]) if ones else X
-    return float(np.linalg.eigvalsh((2 / (n * k) if scale is None else scale) * Xt.T @ Xt)[-1])
-
-
-def _loop(X, Y, W, b, lr, steps, zero=True, grad_scale=1.0, loss_scale=1.0, sign=1.0, update_b=True):
-    """Reference gradient descent in NumPy; the keywords reproduce typical mistakes.
-
-    Returns the losses before each step (times `loss_scale`) and the final (W, b).
-    """
-    n, k = Y.shape
-    W, b = W.copy(), b.copy()
-    gW_acc, gb_acc = np.zeros_like(W), np.zeros_like(b)
-    losses = []
-    for _ in range(steps):
-        E = X @ W.T + b - Y
-        losses.append(loss_scale * np.mean(E**2))
-        gW = grad_scale * 2 / (n * k) * E.T @ X
-        gb = grad_scale * 2 / (n * k) * E.sum(axis=0)
-        if zero:
-            gW_acc, gb_acc = gW, gb
-        else:
-            gW_acc, gb_acc = gW_acc + gW, gb_acc + gb
-        W = W - sign * lr * gW_acc
-        if update_b:
-            b = b - sign * lr * gb_acc
-    return np.array(losses), W, b
+    return linear_data(ctx.rng, n, d, k, noise=noise)
 
 
 # ---------------------------------------------------------------- q1: predict
@@ -94,7 +61,7 @@ def _predict_case(ctx, square: bool):
 
 def _check_predict(ctx, X, W, b, what: str) -> None:
     try:
-        answer = ctx.call("predict", _t(X), _t(W), _t(b))
+        answer = ctx.call("predict", tensor(X), tensor(W, True), tensor(b, True))
     except StudentError as error:
         if "cannot be multiplied" in str(error) or "mat1 and mat2" in str(error):
             raise Fail(f"predict raised {error}: W has shape [k, d], so the product is X @ W.T") from None
@@ -102,7 +69,7 @@ def _check_predict(ctx, X, W, b, what: str) -> None:
             raise Fail(f"predict raised {error}: X @ W.T has shape [N, k] and b shape [k]; add b as it is, "
                        "broadcasting puts it on every row") from None
         raise
-    got = _tensor(answer, what)
+    got = as_tensor(answer, what)
     if answer.dtype != torch.float64:
         raise Fail(f"{what} has dtype {answer.dtype}; keep the inputs' float64 (no torch.tensor(..., float32))")
     want = X @ W.T + b
@@ -115,6 +82,10 @@ def _check_predict(ctx, X, W, b, what: str) -> None:
     if _close(got, X @ W.T):
         raise Fail(f"{what} leaves out the bias b: add it, broadcasting puts it on every row")
     check_close(got, want, what, rtol=1e-9)
+    if not answer.requires_grad:
+        raise Fail(f"{what} has the right values but does not require a gradient, although W and b do: the "
+                   "computation left PyTorch (NumPy, .detach(), .item() or a new torch.tensor(...)), so autograd "
+                   "cannot follow it back to W and b; compute X @ W.T + b on the tensors themselves")
 
 
 @q1.test()
@@ -145,7 +116,7 @@ def predict_column(ctx):
 def _expect_value_error(ctx, y_hat: np.ndarray, y: np.ndarray, broadcast: str) -> None:
     """`Fail` unless mse_checked raises ValueError; say whether it broadcast or reshaped the inputs."""
     try:
-        got = ctx.call("mse_checked", _t(y_hat), _t(y))
+        got = ctx.call("mse_checked", tensor(y_hat), tensor(y))
     except StudentError as error:
         if str(error).startswith("ValueError"):
             return
@@ -166,8 +137,8 @@ def mse_value(ctx):
     """returns the mean over all N·k entries as a 0-dimensional tensor"""
     n, k = int(ctx.rng.integers(4, 15)), int(ctx.rng.integers(2, 4))
     y_hat, y = ctx.rng.normal(3, 2, (n, k)), ctx.rng.normal(3, 2, (n, k))
-    answer = ctx.call("mse_checked", _t(y_hat), _t(y))
-    got = _tensor(answer, "mse_checked(y_hat, y)")
+    answer = ctx.call("mse_checked", tensor(y_hat), tensor(y))
+    got = as_tensor(answer, "mse_checked(y_hat, y)")
     if got.shape != ():
         raise Fail(f"mse_checked returned a tensor of shape {list(got.shape)}; reduce it with .mean() to a "
                    "0-dimensional tensor")
@@ -202,24 +173,11 @@ def mse_refuses_row(ctx):
 # ---------------------------------------------------------------- q3: train
 
 
-def _losses(answer, steps: int) -> np.ndarray:
-    """The returned losses as a float array of length `steps`."""
-    if isinstance(answer, torch.Tensor):
-        got = as_array(answer, "the losses")
-    elif isinstance(answer, (list, tuple)):
-        if any(isinstance(v, torch.Tensor) and v.requires_grad for v in answer):
-            raise Fail("train returned losses that are tensors still attached to the graph: append loss.item()")
-        got = np.array([as_number(v, "each loss") for v in answer], dtype=np.float64)
-    else:
-        got = as_array(answer, "the losses")
-    if got.shape != (steps,):
-        raise Fail(f"train should return {steps} losses (one per step), got shape {list(got.shape)}")
-    return got
-
-
-def _call_train(ctx, X, Y, W, b, lr, steps) -> np.ndarray:
+def _call_train(ctx, X, Y, W, b, lr, steps) -> tuple[np.ndarray, tuple]:
+    """The losses train returns, and its arguments as the call left them (W and b must change in place)."""
     try:
-        answer = ctx.call("train", _t(X), _t(Y), _t(W, True), _t(b, True), lr, steps)
+        seen = ctx.observe(Observe(arguments=True), "train", tensor(X), tensor(Y), tensor(W, True), tensor(b, True),
+                           lr, steps)
     except StudentError as error:
         text = str(error)
         if "leaf Variable" in text or "in-place operation" in text:
@@ -231,13 +189,30 @@ def _call_train(ctx, X, Y, W, b, lr, steps) -> np.ndarray:
             raise Fail(f"train raised {error}: after `W = W - lr * W.grad` W is a new tensor whose .grad is "
                        "None; update in place (`W -= lr * W.grad`) inside torch.no_grad()") from None
         raise
-    return _losses(answer, steps)
+    return as_floats(seen.result, "the losses train returned", steps), seen.arguments
+
+
+def _check_in_place(arguments: tuple, X, Y, W, b, lr, steps) -> None:
+    """`Fail` unless the W and b handed to train hold the trained values after the call (updated in place)."""
+    _, W_ref, b_ref = descent(X, Y, W, b, lr, steps)
+    W_after, b_after = (as_array(arguments[i], name) for i, name in ((2, "W"), (3, "b")))
+    if _close(W_after, W_ref) and _close(b_after, b_ref):
+        if not (arguments[2].requires_grad and arguments[3].requires_grad):
+            raise Fail("after train, W or b no longer requires a gradient: keep them leaves, updated in place under "
+                       "torch.no_grad()")
+        return
+    if _close(W_after, W) and _close(b_after, b):
+        raise Fail("train returns the right losses, but the W and b it was given are unchanged: `W = W - lr * W.grad` "
+                   "makes a new tensor and only rebinds the name W inside train, so the caller's tensors never move; "
+                   "update them in place, `W -= lr * W.grad` (and b), inside torch.no_grad()")
+    raise Fail("train returns the right losses, but W and b after the call are not the trained values: update the "
+               "tensors you are given in place, W -= lr * W.grad and b -= lr * b.grad")
 
 
 def _diagnose_train(got: np.ndarray, X, Y, W, b, lr, steps) -> None:
     """Compare with the reference loop; name the mistake whose loop the losses match."""
     n, k = Y.shape
-    want, *_ = _loop(X, Y, W, b, lr, steps)
+    want, *_ = descent(X, Y, W, b, lr, steps)
     if _close(got, want):
         return
     if not np.all(np.isfinite(got)):
@@ -251,9 +226,10 @@ def _diagnose_train(got: np.ndarray, X, Y, W, b, lr, steps) -> None:
         ({"sign": -1.0}, "the update has the wrong sign: step against the gradient, W -= lr * W.grad"),
         ({"update_b": False}, "b is never updated: subtract lr * b.grad from b too"),
     ]
-    for keywords, message in mistakes:
-        if _close(got, _loop(X, Y, W, b, lr, steps, **keywords)[0]):
-            raise Fail(message)
+    message = first_mistake(got, [(descent(X, Y, W, b, lr, steps, **keywords)[0], message)
+                                  for keywords, message in mistakes], match=_close)
+    if message:
+        raise Fail(message)
     if _close(got[:-1], want[1:]):
         raise Fail("each loss is the one after the update: record the loss computed before backward()")
     if np.isclose(got[0], want[0], rtol=1e-7):
@@ -266,31 +242,37 @@ def _train_case(ctx, k: int):
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4))
     X, Y = _problem(ctx, n, d, k)
     W, b = ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k)
-    return X, Y, W, b, 0.5 / _lam_max(X, k)
+    return X, Y, W, b, 0.5 / lam_max(X, k)
+
+
+def _check_train(ctx, X, Y, W, b, lr, steps) -> None:
+    """The losses step by step, then W and b updated in place."""
+    got, arguments = _call_train(ctx, X, Y, W, b, lr, steps)
+    _diagnose_train(got, X, Y, W, b, lr, steps)
+    _check_in_place(arguments, X, Y, W, b, lr, steps)
 
 
 @q3.test()
 def train_matches_reference(ctx):
-    """gives the losses of the reference loop, step by step, on fresh data"""
-    X, Y, W, b, lr = _train_case(ctx, 2)
-    _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 8), X, Y, W, b, lr, 8)
+    """gives the losses of the reference loop, step by step, and leaves W and b trained, on fresh data"""
+    _check_train(ctx, *_train_case(ctx, 2), 8)
 
 
 @q3.test()
 def train_zeroes_gradients(ctx):
     """zeroes the gradients between steps (one output, three steps)"""
-    X, Y, W, b, lr = _train_case(ctx, 1)
-    _diagnose_train(_call_train(ctx, X, Y, W, b, lr, 3), X, Y, W, b, lr, 3)
+    _check_train(ctx, *_train_case(ctx, 1), 3)
 
 
 @q3.test()
 def train_decreases_loss(ctx):
     """lowers the loss at every step for a learning rate below 2/λ_max"""
     X, Y, W, b, _ = _train_case(ctx, 2)
-    lr = 1.5 / _lam_max(X, 2)
-    got = _call_train(ctx, X, Y, W, b, lr, 30)
+    lr = 1.5 / lam_max(X, 2)
+    got, arguments = _call_train(ctx, X, Y, W, b, lr, 30)
     if np.all(np.isfinite(got)) and np.all(np.diff(got) < 0):
         _diagnose_train(got, X, Y, W, b, lr, 30)
+        _check_in_place(arguments, X, Y, W, b, lr, 30)
         return
     try:
         _diagnose_train(got, X, Y, W, b, lr, 30)
@@ -302,16 +284,11 @@ def train_decreases_loss(ctx):
 # ---------------------------------------------------------------- q4: fit
 
 
-def _lam_min(X: np.ndarray, k: int) -> float:
-    Xt = np.column_stack([X, np.ones(len(X))])
-    return float(np.linalg.eigvalsh(2 / (len(X) * k) * Xt.T @ Xt)[0])
-
-
 def _call_fit(ctx, X, Y, steps) -> tuple[np.ndarray, np.ndarray]:
-    answer = ctx.call("fit", _t(X), _t(Y), steps)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"fit should return a pair (W, b), not a {type(answer).__name__}")
-    W, b = _tensor(answer[0], "W"), _tensor(answer[1], "b")
+    answer = as_items(ctx.call("fit", tensor(X), tensor(Y), steps), 2, "fit", "a pair (W, b)")
+    W, b = as_tensor(answer[0], "W"), as_tensor(answer[1], "b")
+    check_precision(answer[0], "W")
+    check_precision(answer[1], "b")
     k, d = Y.shape[1], X.shape[1]
     if W.shape == (d, k) and (d, k) != (k, d):
         raise Fail(f"W has shape {list(W.shape)}; the course stores W as [k, d] = {[k, d]} (one row per output)")
@@ -321,40 +298,42 @@ def _call_fit(ctx, X, Y, steps) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _diagnose_fit(X, Y, steps, W, b) -> None:
-    n, k = Y.shape
+    k = Y.shape[1]
     d = X.shape[1]
     zeros_W, zeros_b = np.zeros((k, d)), np.zeros(k)
-    lam = _lam_max(X, k)
-    _, W_ref, b_ref = _loop(X, Y, zeros_W, zeros_b, 1 / lam, steps)
+    lam = lam_max(X, k)
+    _, W_ref, b_ref = descent(X, Y, zeros_W, zeros_b, 1 / lam, steps)
     if _close(W, W_ref) and _close(b, b_ref):
         return
     if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
         raise Fail("W or b contains NaN or infinity: training diverged, so the learning rate is above 2/λ_max "
                    "(eigvalsh sorts eigenvalues in ascending order: λ_max is the last one)")
     wrong_rates = [
-        (1 / _lam_max(X, k, scale=2 / n), f"the learning rate is {k} times too small: the Hessian of the mean over "
-                                           "all N·k entries is 2/(N·k) X̃ᵀX̃, not 2/N X̃ᵀX̃"),
-        (1 / _lam_min(X, k), "the learning rate is 1/λ_min, far above the stability limit 2/λ_max: eigvalsh sorts "
-                             "the eigenvalues in ascending order, so λ_max is the last one"),
-        (1 / _lam_max(X, k, ones=False), "the learning rate comes from X alone: λ_max is an eigenvalue of the "
-                                          "Hessian of X̃ = [X 1], with the column of ones for the bias"),
+        (1 / lam_max(X, 1), f"the learning rate is {k} times too small: the Hessian of the mean over all N·k "
+                            "entries is 2/(N·k) X̃ᵀX̃, not 2/N X̃ᵀX̃"),
+        (1 / eigenvalues(X, k)[0], "the learning rate is 1/λ_min, far above the stability limit 2/λ_max: "
+                                   "eigvalsh sorts the eigenvalues in ascending order, so λ_max is the last one"),
+        (1 / lam_max(X, k, bias=False), "the learning rate comes from X alone: λ_max is an eigenvalue of the "
+                                        "Hessian of X̃ = [X 1], with the column of ones for the bias"),
         (2 / lam, "the learning rate is 2/λ_max, the stability limit itself, where the loop oscillates (is the "
                   "factor 2 of the Hessian missing?); use 1/λ_max"),
-        (1 / lam, ""),
     ]
     if np.max(np.abs(W)) > 1e3 * (1 + np.max(np.abs(W_ref))):
         raise Fail("W has grown huge: training diverged, so the learning rate is above 2/λ_max")
-    for lr, message in wrong_rates:
-        _, W_m, b_m = _loop(X, Y, zeros_W, zeros_b, lr, steps)
-        if message and _close(W, W_m) and _close(b, b_m):
-            raise Fail(message)
-    for lr, _message in wrong_rates:
-        _, W_m, b_m = _loop(X, Y, zeros_W, zeros_b, lr, steps - 1)
-        if _close(W, W_m) and _close(b, b_m):
-            raise Fail(f"W and b are those after {steps - 1} steps, not {steps}: one step is missing")
-    _, W_m, b_m = _loop(X, Y, zeros_W, zeros_b, 1 / lam, steps, zero=False)
-    if _close(W, W_m) and _close(b, b_m):
-        raise Fail("the gradients are not zeroed after each step: backward() adds into .grad")
+
+    def same(got, run) -> bool:
+        return _close(got[0], run[1]) and _close(got[1], run[2])
+
+    one_short = f"W and b are those after {steps - 1} steps, not {steps}: one step is missing"
+    message = first_mistake((W, b), [
+        *[(descent(X, Y, zeros_W, zeros_b, lr, steps), why) for lr, why in wrong_rates],
+        *[(descent(X, Y, zeros_W, zeros_b, lr, steps - 1), one_short)
+          for lr in [1 / lam, *(rate for rate, _ in wrong_rates)]],
+        (descent(X, Y, zeros_W, zeros_b, 1 / lam, steps, zero=False),
+         "the gradients are not zeroed after each step: backward() adds into .grad"),
+    ], match=same)
+    if message:
+        raise Fail(message)
     if _close(W, W_ref) and not _close(b, b_ref):
         raise Fail(f"W is right but b is not (largest difference {np.max(np.abs(b - b_ref)):.4g}): check b's "
                    "start (zeros) and its update")
@@ -429,9 +408,7 @@ def shape_of_residuals(ctx):
 
 
 def _call_broken(ctx, x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    answer = ctx.call("broken_limit", _t(x), _t(y))
-    if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise Fail(f"broken_limit should return a tuple (w, b, loss), not a {type(answer).__name__}")
+    answer = as_items(ctx.call("broken_limit", tensor(x), tensor(y)), 3, "broken_limit", "a tuple (w, b, loss)")
     w, b, loss = (as_number(v, name) for v, name in zip(answer, ("w", "b", "loss"), strict=True))
     return w, b, loss
 

@@ -7,15 +7,27 @@ autograd. The tensors and layers handed to the student's functions are float64 a
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 from torch import nn
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_number
+from linreg_course.grader.compare import (
+    as_array,
+    as_choice,
+    as_floats,
+    as_number,
+    as_tensor,
+    check_close,
+    check_number,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
 from linreg_course.grader.observers import ModuleView, Observe, Raised
+from linreg_course.grader.problems import descent, lam_max, layer, linear_data, tensor
 
 NB = "06_nn_linear"
 
@@ -29,37 +41,14 @@ q6 = question(NB, "q6", "a shape mismatch in the loss")
 
 # ---------------------------------------------------------------- shared helpers
 
-
-def _t(array: np.ndarray) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
-
-
-def _layer(W: np.ndarray, b: np.ndarray) -> nn.Linear:
-    """The reference's own nn.Linear holding W [k, d] and b [k] (float64)."""
-    k, d = W.shape
-    with torch.random.fork_rng(devices=[]):  # leave the student's torch generator as it was
-        layer = nn.Linear(d, k, dtype=torch.float64)
-    with torch.no_grad():
-        layer.weight.copy_(_t(W))
-        layer.bias.copy_(_t(b))
-    return layer
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-9) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-7, atol=1e-9)
 
 
 def _problem(ctx, n: int, d: int, k: int, noise: float = 0.3):
     """Fresh data X [N, d], Y [N, k] from a random linear law plus noise, and a random start (W, b)."""
-    X = ctx.rng.normal(1.0, 1.0, (n, d))
-    Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(0, 2, k) + ctx.rng.normal(0, noise, (n, k))
+    X, Y = linear_data(ctx.rng, n, d, k, noise=noise)
     return X, Y, ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k)
-
-
-def _lam_max(X: np.ndarray, k: int) -> float:
-    Xt = np.column_stack([X, np.ones(len(X))])
-    return float(np.linalg.eigvalsh(2 / (len(X) * k) * Xt.T @ Xt)[-1])
 
 
 # ---------------------------------------------------------------- q1: make_model
@@ -69,7 +58,7 @@ def _call_make_model(ctx, W: np.ndarray, b: np.ndarray) -> tuple[ModuleView, np.
     """The student's model as data (`ModuleView`), with its outputs on fresh inputs X, and X."""
     X = ctx.rng.normal(size=(int(ctx.rng.integers(2, 6)), W.shape[1]))
     try:
-        model = ctx.observe(Observe(inputs=(_t(X),)), "make_model", _t(W), _t(b)).result
+        model = ctx.observe(Observe(inputs=(tensor(X),)), "make_model", tensor(W), tensor(b)).result
     except StudentError as error:
         text = str(error)
         if "in-place operation" in text and "leaf" in text:
@@ -148,10 +137,8 @@ def make_model_one_output(ctx):
 
 
 def _check_mse(ctx, W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray, what: str) -> None:
-    answer = ctx.call("linear_mse", _layer(W, b), _t(X), _t(Y))
-    if not isinstance(answer, torch.Tensor):
-        raise Fail(f"{what} should be a torch tensor, not a {type(answer).__name__}: return the loss itself (no "
-                   ".item()), so that backward() can be called on it")
+    answer = ctx.call("linear_mse", layer(W, b), tensor(X), tensor(Y))
+    as_tensor(answer, what, "return the loss itself (no .item()), so that backward() can be called on it")
     if not answer.requires_grad:
         raise Fail(f"{what} does not require a gradient: it was detached (or computed under torch.no_grad()), so "
                    "backward() could not reach the parameters")
@@ -207,33 +194,14 @@ def mse_column_targets(ctx):
 # ---------------------------------------------------------------- q3: train
 
 
-def _loop(X, Y, W, b, lr, steps, zero=True, grad_scale=1.0, loss_scale=1.0, sign=1.0, update_w=True,
-          update_b=True):
-    """Reference gradient descent in NumPy; the keywords reproduce typical mistakes. Returns the losses."""
-    n, k = Y.shape
-    W, b = W.copy(), b.copy()
-    gW_acc, gb_acc = np.zeros_like(W), np.zeros_like(b)
-    losses = []
-    with np.errstate(all="ignore"):
-        for _ in range(steps):
-            E = X @ W.T + b - Y
-            losses.append(loss_scale * np.mean(E**2))
-            gW = grad_scale * 2 / (n * k) * E.T @ X
-            gb = grad_scale * 2 / (n * k) * E.sum(axis=0)
-            if zero:
-                gW_acc, gb_acc = gW, gb
-            else:
-                gW_acc, gb_acc = gW_acc + gW, gb_acc + gb
-            if update_w:
-                W = W - sign * lr * gW_acc
-            if update_b:
-                b = b - sign * lr * gb_acc
-    return np.array(losses)
+def _losses(X, Y, W, b, lr, steps, **mistake) -> np.ndarray:
+    """The losses of the reference loop (`problems.descent`); keywords replay a mistake."""
+    return descent(X, Y, W, b, lr, steps, **mistake)[0]
 
 
 def _call_train(ctx, X, Y, W, b, lr, steps) -> np.ndarray:
     try:
-        answer = ctx.call("train", _layer(W, b), _t(X), _t(Y), lr, steps)
+        answer = ctx.call("train", layer(W, b), tensor(X), tensor(Y), lr, steps)
     except StudentError as error:
         text = str(error)
         if "in-place operation" in text and "leaf" in text:
@@ -242,20 +210,13 @@ def _call_train(ctx, X, Y, W, b, lr, steps) -> np.ndarray:
             raise Fail(f"train raised {error}: a .grad is None, either before the first backward() or after "
                        "model.zero_grad(); call backward() on the loss before each update") from None
         raise
-    if not isinstance(answer, (list, tuple)):
-        raise Fail(f"train should return a list of floats, not a {type(answer).__name__}")
-    if len(answer) != steps:
-        raise Fail(f"train returned {len(answer)} losses for {steps} steps: one loss per step")
-    if not all(isinstance(v, (float, int, np.floating)) for v in answer):
-        kinds = sorted({type(v).__name__ for v in answer})
-        raise Fail(f"the losses should be Python floats (loss.item()), not {', '.join(kinds)}")
-    return np.array([float(v) for v in answer])
+    return as_floats(answer, "the losses train returned", steps)
 
 
 def _diagnose_train(got: np.ndarray, X, Y, W, b, lr, steps) -> None:
     """Compare with the reference loop; name the mistake whose loop the losses match."""
     n, k = Y.shape
-    want = _loop(X, Y, W, b, lr, steps)
+    want = _losses(X, Y, W, b, lr, steps)
     if _close(got, want):
         return
     if steps > 1 and np.allclose(got, got[0], rtol=1e-12, atol=0):
@@ -275,11 +236,12 @@ def _diagnose_train(got: np.ndarray, X, Y, W, b, lr, steps) -> None:
         ({"update_b": False}, "the bias is never updated: loop over all of model.parameters(), not just the weight"),
         ({"update_w": False}, "the weight is never updated: loop over all of model.parameters()"),
     ]
-    for keywords, message in mistakes:
-        if _close(got, _loop(X, Y, W, b, lr, steps, **keywords)):
-            raise Fail(message)
-    if _close(got, _loop(X, Y, W, b, lr, steps + 1)[1:]):
-        raise Fail("each loss is the one after the update: record the loss computed before backward()")
+    replays = [(_losses(X, Y, W, b, lr, steps, **keywords), message) for keywords, message in mistakes]
+    replays.append((_losses(X, Y, W, b, lr, steps + 1)[1:], "each loss is the one after the update: record the loss "
+                                                           "computed before backward()"))
+    message = first_mistake(got, replays, match=_close)
+    if message:
+        raise Fail(message)
     if np.isclose(got[0], want[0], rtol=1e-7):
         raise Fail(f"the first loss is right but later ones differ (step 2: {got[1]:.6g}, expected {want[1]:.6g}): "
                    "check the update")
@@ -290,7 +252,7 @@ def _diagnose_train(got: np.ndarray, X, Y, W, b, lr, steps) -> None:
 def _train_case(ctx, k: int):
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4))
     X, Y, W, b = _problem(ctx, n, d, k)
-    return X, Y, W, b, 0.5 / _lam_max(X, k)
+    return X, Y, W, b, 0.5 / lam_max(X, k)
 
 
 @q3.test()
@@ -311,7 +273,7 @@ def train_zeroes_gradients(ctx):
 def train_decreases_loss(ctx):
     """lowers the loss at every step for a learning rate below 2/λ_max"""
     X, Y, W, b, _ = _train_case(ctx, 2)
-    lr = 1.5 / _lam_max(X, 2)
+    lr = 1.5 / lam_max(X, 2)
     got = _call_train(ctx, X, Y, W, b, lr, 30)
     if not np.all(np.isfinite(got)):
         raise Fail("the losses become NaN or infinite at lr = 1.5/λ_max, a stable rate: the steps are too large "
@@ -352,9 +314,9 @@ def _check_bound(ctx, d: int, k: int) -> None:
         (1 / math.sqrt(d + k), "the bound depends on in_features d only"),
         (math.sqrt(6 / (d + k)), "that is the Xavier (Glorot) bound; nn.Linear uses kaiming_uniform_ with a = √5"),
     ]
-    for value, message in wrong:
-        if math.isclose(got, value, rel_tol=1e-9):
-            raise Fail(f"init_bound({d}, {k}) = {got:.6g}: {message}")
+    message = first_mistake(got, wrong, match=lambda g, v: math.isclose(g, v, rel_tol=1e-9))
+    if message:
+        raise Fail(f"init_bound({d}, {k}) = {got:.6g}: {message}")
     check_number(got, want, f"init_bound({d}, {k})", rtol=1e-9)
 
 
@@ -422,9 +384,9 @@ def _check_sum_lr(ctx, lr: float, n: int, k: int) -> None:
         (lr, "with reduction=\"sum\" the gradient is N·k times larger: the same lr takes N·k times longer steps"),
         (lr * n, "the sum's gradient is larger, so its learning rate must be smaller"),
     ]
-    for value, message in wrong:
-        if math.isclose(got, value, rel_tol=1e-9):
-            raise Fail(f"sum_lr({lr:g}, {n}, {k}) = {got:.6g}: {message}")
+    message = first_mistake(got, wrong, match=lambda g, v: math.isclose(g, v, rel_tol=1e-9))
+    if message:
+        raise Fail(f"sum_lr({lr:g}, {n}, {k}) = {got:.6g}: {message}")
     check_number(got, want, f"sum_lr({lr:g}, {n}, {k})", rtol=1e-9)
 
 
@@ -440,7 +402,7 @@ def sum_lr_same_steps(ctx):
     """takes the same step with reduction="sum" as lr does with the mean, on a fresh layer and data"""
     n, d, k = int(ctx.rng.integers(5, 20)), int(ctx.rng.integers(1, 4)), int(ctx.rng.integers(2, 5))
     X, Y, W, b = _problem(ctx, n, d, k)
-    lr = 0.5 / _lam_max(X, k)
+    lr = 0.5 / lam_max(X, k)
     got = as_number(ctx.call("sum_lr", lr, n, k), f"sum_lr({lr:.4g}, {n}, {k})")
     E = X @ W.T + b - Y
     step_mean = lr * 2 / (n * k) * E.T @ X
@@ -457,14 +419,11 @@ def sum_lr_same_steps(ctx):
 @q6.test()
 def shape_mismatch_choice(ctx):
     """what F.mse_loss does with predictions [N] and targets [N, 1]"""
-    got = ctx.value("answer")
-    if not isinstance(got, str) or got.strip().lower() not in {"a", "b", "c", "d"}:
-        raise Fail(f'answer should be one of the strings "a", "b", "c" or "d", not {got!r}')
+    choice = as_choice(ctx.value("answer"), "answer", "abcd")
     hints = {
         "a": "no error is raised: the shapes broadcast, and F.mse_loss only warns (run it and read the warning)",
         "c": "it warns, but it does not fix anything: the [N] and [N, 1] tensors broadcast to [N, N]",
         "d": "F.mse_loss does warn, and reshapes nothing: the two shapes broadcast to [N, N]",
     }
-    choice = got.strip().lower()
     if choice != "b":
         raise Fail(f'answer = "{choice}" is not right: {hints[choice]}')

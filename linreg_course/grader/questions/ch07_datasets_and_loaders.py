@@ -9,16 +9,26 @@ gradients are written in NumPy with the formula of chapter 2, independently of a
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
-from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from linreg_course.grader.compare import as_array, as_number, check_gradient, check_number, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_items,
+    as_number,
+    check_gradient,
+    check_number,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, question
 from linreg_course.grader.observers import LoaderView, Observe, Raised
+from linreg_course.grader.problems import layer, linear_data, tensor
 
 NB = "07_datasets_and_loaders"
 
@@ -32,21 +42,13 @@ q5 = question(NB, "q5", "batches without a loader")
 # ---------------------------------------------------------------- shared helpers
 
 
-def _t(array: np.ndarray) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9, atol: float = 1e-11) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-9, atol=1e-11)
 
 
 def _data(ctx, n: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Fresh X [n, d] (all rows distinct) and Y [n, k] from a random linear law plus noise."""
-    X = ctx.rng.normal(1.0, 1.0, (n, d))
-    W = ctx.rng.normal(size=(k, d))
-    b = ctx.rng.normal(0, 2, k)
-    return X, X @ W.T + b + ctx.rng.normal(0, 0.5, (n, k))
+    return linear_data(ctx.rng, n, d, k, noise=0.5)
 
 
 def _sizes(n: int, batch_size: int) -> list[int]:
@@ -116,7 +118,7 @@ class _ObservedLoader:
 
 
 def _call_loader(ctx, X, Y, batch_size: int, seed: int) -> _ObservedLoader:
-    loader = ctx.observe(Observe(epochs=2), "make_loader", _t(X), _t(Y), batch_size, seed).result
+    loader = ctx.observe(Observe(epochs=2), "make_loader", tensor(X), tensor(Y), batch_size, seed).result
     if not isinstance(loader, LoaderView):
         raise Fail(f"make_loader should return a DataLoader, not a {type(loader).__name__}")
     return _ObservedLoader(loader)
@@ -252,17 +254,9 @@ def steps_drop_last(ctx):
 # ---------------------------------------------------------------- q3: epoch_gradient
 
 
-def _model(W: np.ndarray, b: np.ndarray) -> nn.Linear:
-    model = nn.Linear(W.shape[1], W.shape[0], dtype=torch.float64)
-    with torch.no_grad():
-        model.weight.copy_(_t(W))
-        model.bias.copy_(_t(b))
-    return model
-
-
 def _gradient_loader(X, Y, batch_size: int, seed: int, shuffle: bool) -> DataLoader:
     generator = torch.Generator().manual_seed(seed)
-    return DataLoader(TensorDataset(_t(X), _t(Y)), batch_size=batch_size, shuffle=shuffle, generator=generator)
+    return DataLoader(TensorDataset(tensor(X), tensor(Y)), batch_size=batch_size, shuffle=shuffle, generator=generator)
 
 
 def _batch_gradients(X, Y, W, b, epoch: list[list[int]]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -277,9 +271,8 @@ def _batch_gradients(X, Y, W, b, epoch: list[list[int]]) -> list[tuple[np.ndarra
 
 
 def _call_epoch_gradient(ctx, X, Y, W, b, batch_size: int, seed: int, shuffle: bool):
-    answer = ctx.call("epoch_gradient", _model(W, b), _gradient_loader(X, Y, batch_size, seed, shuffle))
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail(f"epoch_gradient should return a pair (grad_weight, grad_bias), not a {type(answer).__name__}")
+    answer = as_items(ctx.call("epoch_gradient", layer(W, b), _gradient_loader(X, Y, batch_size, seed, shuffle)), 2,
+                      "epoch_gradient", "a pair (grad_weight, grad_bias)")
     gW, gb = as_array(answer[0], "grad_weight"), as_array(answer[1], "grad_bias")
     k, d = W.shape
     if gW.shape == (d, k) and d != k:
@@ -331,9 +324,10 @@ def _diagnose_epoch_gradient(gW, gb, X, Y, W, b, batch_size: int, seed: int, shu
          "batch's B rows (or a sum over the batches divided by N) counts every output once too often; use "
          "F.mse_loss, the mean over all B·k entries, and weight by the batch sizes"),
     ]
-    for mW, mb, message in mistakes:
-        if _close(gW, mW) and _close(gb, mb):
-            raise Fail(message)
+    message = first_mistake((gW, gb), [((mW, mb), message) for mW, mb, message in mistakes],
+                            match=lambda got, m: _close(got[0], m[0]) and _close(got[1], m[1]))
+    if message:
+        raise Fail(message)
     if gW.shape == want_W.T.shape and _close(gW, want_W.T):
         raise Fail("grad_weight is transposed: it should have the shape of model.weight, [k, d]")
     if _close(gW, want_W) and not _close(gb, want_b):
@@ -416,7 +410,7 @@ def _randperm_case(ctx, n: int, k: int = 2):
 
 
 def _check_randperm(ctx, X, Y, batch_size: int, seed: int) -> None:
-    answer = ctx.call("randperm_batches", _t(X), _t(Y), batch_size, torch.Generator().manual_seed(seed))
+    answer = ctx.call("randperm_batches", tensor(X), tensor(Y), batch_size, torch.Generator().manual_seed(seed))
     if not isinstance(answer, (list, tuple)):
         raise Fail(f"randperm_batches should return a list of pairs (xb, yb), not a {type(answer).__name__}: "
                    "collect the batches in a list (a Python generator cannot be sent back to the grader)")

@@ -19,9 +19,10 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from linreg_course.grader import fixtures
-from linreg_course.grader.compare import as_number, check_number
+from linreg_course.grader.compare import as_choice, as_float, as_floats, as_number, check_number, close, first_mistake
 from linreg_course.grader.core import Fail, question
 from linreg_course.grader.observers import Observe, OptimizerView, Raised
+from linreg_course.grader.problems import eigenvalues, lam_max, layer, linear_data, tensor, with_ones
 
 NB = "08_training_with_optim"
 
@@ -35,51 +36,18 @@ q6 = question(NB, "q6", "reading the symptoms")
 
 # ---------------------------------------------------------------- shared helpers
 
-
-def _t(array: np.ndarray) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-9, atol=1e-12)
 
 
 def _problem(ctx, n: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Fresh data X [N, d], Y [N, k] from a random linear law plus noise (NumPy arrays)."""
-    X = ctx.rng.normal(1.0, 1.0, (n, d))
-    Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(0, 2, k) + ctx.rng.normal(0, 0.3, (n, k))
-    return X, Y
+    return linear_data(ctx.rng, n, d, k)
 
 
 def _linear(ctx, d: int, k: int) -> nn.Linear:
     """A float64 nn.Linear(d, k) with weights drawn from ctx.rng (not from PyTorch's global generator)."""
-    model = nn.Linear(d, k, dtype=torch.float64)
-    with torch.no_grad():
-        model.weight.copy_(_t(ctx.rng.normal(0, 0.5, (k, d))))
-        model.bias.copy_(_t(ctx.rng.normal(0, 1, k)))
-    return model
-
-
-def _lam_max(X: np.ndarray, k: int) -> float:
-    """λ_max of the Hessian 2/(N·k) X̃ᵀX̃ of the mean squared error over N·k entries."""
-    Xt = np.column_stack([X, np.ones(len(X))])
-    return float(np.linalg.eigvalsh(2 / (len(X) * k) * Xt.T @ Xt)[-1])
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
-
-
-def _floats(answer, n: int, what: str, hint: str) -> np.ndarray:
-    """A list of `n` Python floats as an array; `Fail` naming tensors (`hint` says how to get floats)."""
-    if isinstance(answer, torch.Tensor):
-        raise Fail(f"{what} is a tensor; it should be a list of Python floats ({hint})")
-    if not isinstance(answer, (list, tuple)):
-        raise Fail(f"{what} should be a list of {n} floats, not a {type(answer).__name__}")
-    if any(isinstance(v, torch.Tensor) for v in answer):
-        raise Fail(f"{what} holds tensors, not Python floats: {hint}. A tensor in a history keeps its graph "
-                   "(and memory) alive and cannot be plotted or compared like a number")
-    got = np.array([as_number(v, f"each entry of {what}") for v in answer], dtype=np.float64)
-    if got.shape != (n,):
-        raise Fail(f"{what} should hold {n} numbers, but it holds {len(got)}")
-    return got
+    return layer(ctx.rng.normal(0, 0.5, (k, d)), ctx.rng.normal(0, 1, k))
 
 
 # ---------------------------------------------------------------- q1: train_steps
@@ -110,13 +78,13 @@ def _step_case(ctx, k: int, lr_factor: float, momentum: float = 0.0):
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4))
     X, Y = _problem(ctx, n, d, k)
     model = _linear(ctx, d, k)
-    opt = torch.optim.SGD(model.parameters(), lr=lr_factor / _lam_max(X, k), momentum=momentum)
-    return model, opt, nn.MSELoss(), _t(X), _t(Y)
+    opt = torch.optim.SGD(model.parameters(), lr=lr_factor / lam_max(X, k), momentum=momentum)
+    return model, opt, nn.MSELoss(), tensor(X), tensor(Y)
 
 
 def _check_steps(ctx, model, opt, loss_fn, xb, yb, steps: int) -> None:
     answer = ctx.call("train_steps", model, opt, loss_fn, xb, yb, steps)
-    got = _floats(answer, steps, "the list train_steps returned", "append loss.item()")
+    got = as_floats(answer, "the list train_steps returned", steps, "append loss.item()")
     want = _ref_steps(model, opt, loss_fn, xb, yb, steps)
     if _close(got, want):
         return
@@ -164,17 +132,6 @@ def steps_use_given_optimizer(ctx):
 # ---------------------------------------------------------------- q2: dataset_loss
 
 
-@q2.stand_in("dataset_loss")
-def dataset_loss_stand_in(model: nn.Module, loader: DataLoader, loss_fn) -> float:
-    """A correct `dataset_loss`: while the other questions are tested, it replaces the student's (q3 may call it)."""
-    total, rows = 0.0, 0
-    with torch.no_grad():
-        for xb, yb in loader:
-            total += loss_fn(model(xb), yb).item() * len(xb)
-            rows += len(xb)
-    return total / rows
-
-
 def _batch_losses(model, loader, loss_fn) -> tuple[np.ndarray, np.ndarray]:
     with torch.no_grad():
         pairs = [(loss_fn(model(xb), yb).item(), len(xb)) for xb, yb in loader]
@@ -190,15 +147,14 @@ def _loss_case(ctx, n: int, batch_size: int, k: int = 2, shuffle: bool = False):
     d = int(ctx.rng.integers(2, 4))
     X, Y = _problem(ctx, n, d, k)
     generator = torch.Generator().manual_seed(int(ctx.rng.integers(2**31))) if shuffle else None
-    loader = DataLoader(TensorDataset(_t(X), _t(Y)), batch_size=batch_size, shuffle=shuffle, generator=generator)
+    loader = DataLoader(TensorDataset(tensor(X), tensor(Y)), batch_size=batch_size, shuffle=shuffle,
+                        generator=generator)
     return _linear(ctx, d, k), loader
 
 
 def _call_dataset_loss(ctx, model, loader, loss_fn) -> float:
-    answer = ctx.call("dataset_loss", model, loader, loss_fn)
-    if isinstance(answer, torch.Tensor):
-        raise Fail("dataset_loss returned a tensor; return a Python float (accumulate loss.item() * len(xb))")
-    return as_number(answer, "dataset_loss(model, loader, loss_fn)")
+    return as_float(ctx.call("dataset_loss", model, loader, loss_fn), "dataset_loss(model, loader, loss_fn)",
+                    "compute it under torch.no_grad() and accumulate loss.item() * len(xb)")
 
 
 def _check_dataset_loss(ctx, model, loader, loss_fn) -> None:
@@ -220,9 +176,9 @@ def _check_dataset_loss(ctx, model, loader, loss_fn) -> None:
                                                           "counts rows the last batch does not have; divide by "
                                                           "the number of rows seen"),
     ]
-    for value, message in wrong:
-        if np.isclose(got, value, rtol=1e-9, atol=0):
-            raise Fail(f"dataset_loss = {got:.6g}, expected {want:.6g}: {message}")
+    message = first_mistake(got, wrong, match=lambda g, v: np.isclose(g, v, rtol=1e-9, atol=0))
+    if message:
+        raise Fail(f"dataset_loss = {got:.6g}, expected {want:.6g}: {message}")
     raise Fail(f"dataset_loss = {got:.6g} is wrong (expected {want:.6g})")
 
 
@@ -289,7 +245,7 @@ def _fit_case(ctx, shuffle: bool, momentum: float = 0.0, k: int = 2):
     n = batch_size * int(ctx.rng.integers(3, 5)) + 1 + int(ctx.rng.integers(batch_size - 1))
     model, loader = _loss_case(ctx, n, batch_size, k=k, shuffle=shuffle)
     X = loader.dataset.tensors[0].numpy()
-    opt = torch.optim.SGD(model.parameters(), lr=0.3 / _lam_max(X, k), momentum=momentum)
+    opt = torch.optim.SGD(model.parameters(), lr=0.3 / lam_max(X, k), momentum=momentum)
     return model, loader, nn.MSELoss(), opt
 
 
@@ -310,7 +266,7 @@ def _check_fit_loss(ctx, case, epochs: int) -> None:
     if isinstance(raw, (list, tuple)) and len(raw) == epochs * len(loader):
         raise Fail(f"history['loss'] has {len(raw)} entries, one per step; record one number per epoch "
                    f"({epochs}), after the epoch's last step")
-    got = _floats(raw, epochs, "history['loss']", "append a float, e.g. dataset_loss(...) or loss.item()")
+    got = as_floats(raw, "history['loss']", epochs, "append a float, e.g. dataset_loss(...) or loss.item()")
     ref = _ref_fit(model, loader, loss_fn, opt, epochs)
     if _close(got, ref["loss"]):
         return
@@ -351,7 +307,7 @@ def fit_last_batch(ctx):
     model, loader, loss_fn, opt = _fit_case(ctx, shuffle=False)
     epochs = 4
     history = _call_fit(ctx, model, loader, loss_fn, opt, epochs)
-    got = _floats(history["last_batch"], epochs, "history['last_batch']", "append loss.item()")
+    got = as_floats(history["last_batch"], "history['last_batch']", epochs, "append loss.item()")
     ref = _ref_fit(model, loader, loss_fn, opt, epochs)
     if _close(got, ref["last_batch"]):
         return
@@ -436,8 +392,8 @@ def optimizer_two_steps(ctx):
     d, k, n = 2, 2, 9
     X, Y = _problem(ctx, n, d, k)
     model = _linear(ctx, d, k)
-    lr, beta = 0.2 / _lam_max(X, k), 0.8
-    xb, yb = _t(X), _t(Y)
+    lr, beta = 0.2 / lam_max(X, k), 0.8
+    xb, yb = tensor(X), tensor(Y)
     steps = functools.partial(fixtures.linear_steps, xb=xb, yb=yb, steps=2)  # run in the kernel, on your optimizer
     opt, after = _observe_make_optimizer(ctx, model, lr, beta, probe=steps)
     params = {tuple(p.shape): p for group in opt.param_groups for p in group["params"]}
@@ -461,10 +417,11 @@ def optimizer_two_steps(ctx):
 
 
 def _limit_variants(X: np.ndarray, k: int) -> list[tuple[float, str]]:
+    """The known wrong limits, the likeliest first; with k = 2, "without k" and 1/λ_max coincide, so the tests
+    use k = 3 or more, where each has its own value."""
     n = len(X)
-    Xt = np.column_stack([X, np.ones(n)])
-    eig = np.linalg.eigvalsh(2 / (n * k) * Xt.T @ Xt)
-    eig_no_bias = np.linalg.eigvalsh(2 / (n * k) * X.T @ X)
+    eig = eigenvalues(X, k)
+    eig_no_bias = eigenvalues(X, k, bias=False)
     lam = eig[-1]
     return [
         (2 / eig_no_bias[-1], "it leaves out the column of ones: the bias is a parameter too, so the Hessian is "
@@ -482,15 +439,14 @@ def _limit_variants(X: np.ndarray, k: int) -> list[tuple[float, str]]:
 
 
 def _limit_mistake(X: np.ndarray, k: int, got: float) -> str | None:
-    """The message of every known mistake `got` matches (several can coincide, e.g. for k = 2), or None."""
-    found = [message for value, message in _limit_variants(X, k) if np.isclose(got, value, rtol=1e-8, atol=0)]
-    return " Or: ".join(m + "." for m in found) if found else None
+    """The message of the known mistake `got` matches, or None."""
+    return first_mistake(got, _limit_variants(X, k), match=lambda g, v: np.isclose(g, v, rtol=1e-8, atol=0))
 
 
 def _check_limit(ctx, X: np.ndarray, k: int, got: float | None = None) -> None:
     if got is None:
-        got = as_number(ctx.call("lr_limit", _t(X), k), "lr_limit(X, k)")
-    want = 2 / _lam_max(X, k)
+        got = as_number(ctx.call("lr_limit", tensor(X), k), "lr_limit(X, k)")
+    want = 2 / lam_max(X, k)
     if np.isclose(got, want, rtol=1e-8, atol=0):
         return
     mistake = _limit_mistake(X, k, got)
@@ -506,30 +462,30 @@ def _raw_features(ctx, n: int) -> np.ndarray:
 
 @q5.test()
 def limit_raw_features(ctx):
-    """gives 2/λ_max for fresh crop-like data with two outputs"""
-    _check_limit(ctx, _raw_features(ctx, int(ctx.rng.integers(8, 30))), 2)
+    """gives 2/λ_max for fresh crop-like data with three outputs"""
+    _check_limit(ctx, _raw_features(ctx, int(ctx.rng.integers(8, 30))), 3)
 
 
 @q5.test()
-def limit_three_outputs(ctx):
-    """gives 2/λ_max for centred data with three outputs"""
+def limit_four_outputs(ctx):
+    """gives 2/λ_max for centred data with four outputs"""
     n = int(ctx.rng.integers(10, 40))
     X = ctx.rng.normal(0, 1, (n, 2)) * [1.0, 3.0]
-    _check_limit(ctx, X - X.mean(axis=0), 3)
+    _check_limit(ctx, X - X.mean(axis=0), 4)
 
 
 @q5.test()
 def limit_is_the_edge(ctx):
     """is where full-batch gradient descent turns unstable (below it the loss falls, above it grows)"""
-    n, k = int(ctx.rng.integers(10, 25)), 2
+    n, k = int(ctx.rng.integers(10, 25)), 3
     X, Y = _problem(ctx, n, 2, k)
-    got = as_number(ctx.call("lr_limit", _t(X), k), "lr_limit(X, k)")
+    got = as_number(ctx.call("lr_limit", tensor(X), k), "lr_limit(X, k)")
     if not (np.isfinite(got) and got > 0):
         raise Fail(f"lr_limit = {got:.6g} should be a positive number")
     mistake = _limit_mistake(X, k, got)
     if mistake:
-        raise Fail(f"lr_limit = {got:.8g}, expected {2 / _lam_max(X, k):.8g}: {mistake}")
-    Xt, theta = np.column_stack([X, np.ones(n)]), np.zeros((3, k))
+        raise Fail(f"lr_limit = {got:.8g}, expected {2 / lam_max(X, k):.8g}: {mistake}")
+    Xt, theta = with_ones(X), np.zeros((3, k))
     losses = {}
     for factor in (0.9, 1.1):
         th = theta.copy()
@@ -571,10 +527,7 @@ _HINTS = {
 
 
 def _choice(ctx, name: str) -> None:
-    value = ctx.value(name)
-    if not isinstance(value, str) or value.strip().lower() not in _CAUSES:
-        raise Fail(f"{name} should be one of the letters {', '.join(repr(c) for c in _CAUSES)}, not {value!r}")
-    letter = value.strip().lower()
+    letter = as_choice(ctx.value(name), name, _CAUSES)
     if letter != _ANSWERS[name]:
         raise Fail(f"{name} = {letter!r} ({_CAUSES[letter]}) is not right. {_HINTS[name]}")
 

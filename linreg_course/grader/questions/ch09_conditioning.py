@@ -7,14 +7,26 @@ The references are written here in NumPy float64; the inputs are fresh and built
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 import torch
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_choice,
+    as_items,
+    as_number,
+    check_close,
+    check_number,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
-from linreg_course.grader.standardising import Words, check_mapped, check_statistics
+from linreg_course.grader.problems import eigenvalues, hessian, lam_max, with_ones
+from linreg_course.grader.standardising import Words, call_standardise, check_mapped, check_statistics, two_splits
 
 NB = "09_conditioning"
 
@@ -27,15 +39,12 @@ q6 = question(NB, "q6", "a closed form that survives float32")
 q7 = question(NB, "q7", "a step count you can predict")
 
 
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-9, atol: float = 1e-12) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
+#: The tolerance of this exercise's comparisons.
+_close = functools.partial(close, rtol=1e-9, atol=1e-12)
 
 
 def _pair(answer, what: str, names: str = "(W, b)"):
-    if not isinstance(answer, tuple | list) or len(answer) != 2:
-        raise Fail(f"{what} should return a pair {names}, not a {type(answer).__name__}")
-    return answer
+    return as_items(answer, 2, what, f"a pair {names}")
 
 
 # ---------------------------------------------------------------- q1: hessian, condition_number
@@ -46,17 +55,10 @@ def _inputs(ctx, n: int, d: int) -> np.ndarray:
     return ctx.rng.normal(ctx.rng.uniform(2, 10, d), ctx.rng.uniform(0.5, 3, d), (n, d))
 
 
-@q1.stand_in("hessian")
-def _ref_hessian(X: np.ndarray, k: int) -> np.ndarray:
-    """A correct `hessian`; while the other questions are tested, it replaces the student's (q5 may call it)."""
-    X_tilde = np.column_stack([X, np.ones(len(X))])
-    return 2 / (len(X) * k) * X_tilde.T @ X_tilde
-
-
 def _check_hessian(ctx, n: int, d: int, k: int, what: str) -> None:
     X = _inputs(ctx, n, d)
     got = as_array(ctx.call("hessian", X, k), what)
-    want = _ref_hessian(X, k)
+    want = hessian(X, k)
     if got.shape == (d, d):
         raise Fail(f"{what} has shape [{d}, {d}]: append the column of ones to X first, so that the bias is a "
                    f"parameter too and H has shape [d+1, d+1] = [{d + 1}, {d + 1}]")
@@ -80,9 +82,9 @@ def _check_hessian(ctx, n: int, d: int, k: int, what: str) -> None:
         mistakes = [m for m in mistakes if "k =" not in m[1]]
     if k == 2:
         mistakes = [m for m in mistakes if "X̃ᵀX̃/N" not in m[1]]
-    for wrong, message in mistakes:
-        if _close(got, wrong):
-            raise Fail(f"{what} {message}")
+    message = first_mistake(got, mistakes, match=_close)
+    if message:
+        raise Fail(f"{what} {message}")
     check_close(got, want, what, rtol=1e-9)
 
 
@@ -124,27 +126,12 @@ def condition_fresh(ctx):
 # ---------------------------------------------------------------- q2: standardise
 
 
-@q2.stand_in("standardise")
-def standardise_stand_in(X_train: np.ndarray, X_other: np.ndarray):
-    """A correct `standardise`; while the other questions are tested, it replaces the student's (q5 may call it)."""
-    mu, sigma = X_train.mean(axis=0), X_train.std(axis=0)
-    return (X_train - mu) / sigma, (X_other - mu) / sigma, mu, sigma
-
-
 def _standardise_case(ctx, n: int, m: int, d: int):
-    centre, spread = ctx.rng.uniform(-20, 80, d), ctx.rng.uniform(0.5, 10, d)
-    X_train = ctx.rng.normal(centre, spread, (n, d))
-    # the other data come from a shifted, wider distribution, so their statistics differ visibly
-    X_other = ctx.rng.normal(centre + 2 * spread, 1.7 * spread, (m, d))
-    return X_train, X_other
+    return two_splits(ctx.rng, n, m, d)
 
 
 def _call_standardise(ctx, X_train, X_other):
-    answer = ctx.call("standardise", X_train, X_other)
-    if not isinstance(answer, tuple | list) or len(answer) != 4:
-        raise Fail("standardise should return four things: (Z_train, Z_other, mu, sigma)")
-    names = ("Z_train", "Z_other", "mu", "sigma")
-    return [as_array(a, name) for a, name in zip(answer, names, strict=True)]
+    return call_standardise(ctx, "standardise", X_train, X_other, _WORDS, tensors=False)
 
 
 _WORDS = Words(other="other", x_train="X_train", z_train="Z_train", z_other="Z_other",
@@ -249,9 +236,9 @@ def _check_unstandardise(ctx, k: int, d: int) -> None:
         (mu_y + sigma_y * bz - (Wz / sigma_x) @ mu_x, "b subtracts (Wz/σ_x)·μ_x: use the full W, "
                                                        "including σ_y"),
     ]
-    for wrong, message in b_wrong:
-        if _close(b, wrong):
-            raise Fail(message)
+    message = first_mistake(b, b_wrong, match=_close)
+    if message:
+        raise Fail(message)
     check_close(b, b_ref, "b", rtol=1e-9)
 
 
@@ -277,8 +264,8 @@ def unstandardise_round_trip(ctx):
     Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(50, 10, k) + ctx.rng.normal(0, 2, (n, k))
     mu_x, sigma_x, mu_y, sigma_y = X.mean(0), X.std(0), Y.mean(0), Y.std(0)
     Zx, Zy = (X - mu_x) / sigma_x, (Y - mu_y) / sigma_y
-    theta_z, *_ = np.linalg.lstsq(np.column_stack([Zx, np.ones(n)]), Zy, rcond=None)
-    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(n)]), Y, rcond=None)
+    theta_z, *_ = np.linalg.lstsq(with_ones(Zx), Zy, rcond=None)
+    theta, *_ = np.linalg.lstsq(with_ones(X), Y, rcond=None)
     W, b = _pair(ctx.call("unstandardise_params", theta_z[:d].T, theta_z[d], mu_x, sigma_x, mu_y, sigma_y),
                  "unstandardise_params")
     check_close(W, theta[:d].T, "W of the mapped-back fit", rtol=1e-7, atol=1e-9)
@@ -294,7 +281,10 @@ def _ref_steps(lam: np.ndarray, lr: float, shrink: float) -> int:
 
 
 def _steps_case(ctx, lr_fraction: float):
-    """Eigenvalues in random order and a step lr = lr_fraction · 2/λ_max, with a t away from integers."""
+    """Eigenvalues in random order and a step lr = lr_fraction · 2/λ_max, with a t away from integers.
+
+    The eigenvalue whose factor |1 − lr·λ| is the worst sits neither first nor last, so that an answer
+    that reads only the ends of the array (as if it were sorted) fails."""
     while True:
         lam = 10.0 ** ctx.rng.uniform(-1, 2, int(ctx.rng.integers(3, 6)))
         lr = lr_fraction * 2 / lam.max()
@@ -302,7 +292,11 @@ def _steps_case(ctx, lr_fraction: float):
         rho = float(np.max(np.abs(1 - lr * lam)))
         exact = math.log(shrink) / math.log(rho)
         if 0.05 < exact - math.floor(exact) < 0.95:
-            return ctx.rng.permutation(lam), lr, shrink
+            lam = ctx.rng.permutation(lam)
+            worst = int(np.argmax(np.abs(1 - lr * lam)))
+            middle = int(ctx.rng.integers(1, len(lam) - 1))
+            lam[[worst, middle]] = lam[[middle, worst]]
+            return lam, lr, shrink
 
 
 def _check_steps(ctx, lam, lr, shrink) -> None:
@@ -372,16 +366,16 @@ def _crop():
 
 def _limit_mistakes(X: np.ndarray, k: int, what: str, got: float) -> None:
     n = len(X)
-    X_tilde = np.column_stack([X, np.ones(n)])
-    lam = np.linalg.eigvalsh(2 / (n * k) * X_tilde.T @ X_tilde)
+    lam = eigenvalues(X, k)
     want = 2 / lam[-1]
     if got > want * (1 + 1e-3):
-        hints = [(2 / lam[0], "that is 2/λ_min: eigvalsh sorts in increasing order, so λ_max is the last one"),
-                 (2 / np.linalg.eigvalsh(2 / (n * k) * X.T @ X)[-1], "that is without the column of ones")]
-        for value, hint in hints:
-            if math.isclose(got, value, rel_tol=1e-3):
-                raise Fail(f"{what} = {got:.4g} is above the stability limit 2/λ_max = {want:.4g}, so gradient "
-                           f"descent diverges (NaN): {hint}")
+        hint = first_mistake(got, [
+            (2 / lam[0], "that is 2/λ_min: eigvalsh sorts in increasing order, so λ_max is the last one"),
+            (2 / eigenvalues(X, k, bias=False)[-1], "that is without the column of ones"),
+        ], match=lambda g, v: math.isclose(g, v, rel_tol=1e-3))
+        if hint:
+            raise Fail(f"{what} = {got:.4g} is above the stability limit 2/λ_max = {want:.4g}, so gradient "
+                       f"descent diverges (NaN): {hint}")
         for factor in sorted({2, k}):
             if math.isclose(got, want * factor, rel_tol=1e-3):
                 raise Fail(f"{what} = {got:.4g} is {factor} times 2/λ_max, so gradient descent diverges: check that "
@@ -397,25 +391,26 @@ def _limit_mistakes(X: np.ndarray, k: int, what: str, got: float) -> None:
 
 
 def _call_limits(ctx, X: np.ndarray, k: int) -> tuple[float, float]:
-    answer = ctx.call("stability_limits", X, k)
-    if not isinstance(answer, tuple | list) or len(answer) != 2:
-        raise Fail("stability_limits should return a pair (lr_max_raw, lr_max_std)")
+    answer = as_items(ctx.call("stability_limits", X, k), 2, "stability_limits", "a pair (lr_max_raw, lr_max_std)")
     return as_number(answer[0], "lr_max_raw"), as_number(answer[1], "lr_max_std")
 
 
 def _check_limits(ctx, X: np.ndarray, k: int) -> None:
     lr_max_raw, lr_max_std = _call_limits(ctx, X, k)
     _limit_mistakes(X, k, "lr_max_raw", lr_max_raw)
-    check_number(lr_max_raw, 2 / np.linalg.eigvalsh(_ref_hessian(X, k))[-1], "lr_max_raw", rtol=1e-6)
+    check_number(lr_max_raw, 2 / lam_max(X, k), "lr_max_raw", rtol=1e-6)
     Z = (X - X.mean(axis=0)) / X.std(axis=0)
     Z1 = (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)
-    if math.isclose(lr_max_std, 2 / np.linalg.eigvalsh(_ref_hessian(Z1, k))[-1], rel_tol=1e-6):
-        raise Fail(f"lr_max_std = {lr_max_std:.4g} comes from inputs divided by the sample std (ddof=1); the chapter "
-                   "standardises with the population std (ddof=0)")
-    if math.isclose(lr_max_std, lr_max_raw, rel_tol=1e-6):
-        raise Fail("lr_max_std equals the raw limit: compute the Hessian on the standardised inputs")
+    want = 2 / lam_max(Z, k)
+    mistake = first_mistake(lr_max_std, [
+        (2 / lam_max(Z1, k), f"lr_max_std = {lr_max_std:.4g} comes from inputs divided by the sample std (ddof=1); "
+                             "the chapter standardises with the population std (ddof=0)"),
+        (lr_max_raw, "lr_max_std equals the raw limit: compute the Hessian on the standardised inputs"),
+    ], match=lambda g, v: math.isclose(g, v, rel_tol=1e-6), right=want)
+    if mistake:
+        raise Fail(mistake)
     _limit_mistakes(Z, k, "lr_max_std", lr_max_std)
-    check_number(lr_max_std, 2 / np.linalg.eigvalsh(_ref_hessian(Z, k))[-1], "lr_max_std", rtol=1e-6)
+    check_number(lr_max_std, want, "lr_max_std", rtol=1e-6)
 
 
 @q5.test()
@@ -443,7 +438,7 @@ def limits_crop(ctx):
 
 
 def _ref_fit(X: np.ndarray, Y: np.ndarray):
-    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), Y, rcond=None)
+    theta, *_ = np.linalg.lstsq(with_ones(X), Y, rcond=None)
     return theta[:-1].T, theta[-1]
 
 
@@ -543,10 +538,7 @@ def lstsq_duplicated_column(ctx):
 @q7.test(points=2)
 def steps_choice(ctx):
     """is the number of steps that the worst factor ρ predicts"""
-    got = ctx.value("steps_choice")
-    if not isinstance(got, str) or got.strip().lower().strip("().") not in ("a", "b", "c", "d"):
-        raise Fail(f'steps_choice should be one of the strings "a", "b", "c", "d", not {got!r}')
-    got = got.strip().lower().strip("().")
+    got = as_choice(ctx.value("steps_choice"), "steps_choice", "abcd")
     if got == "a":
         raise Fail("κ is not a number of steps: each step multiplies the error by at most ρ = (κ − 1)/(κ + 1) "
                    "= 0.75, so it takes t steps with 0.75^t ≤ 10⁻⁶, t = ln(10⁻⁶)/ln(0.75)")

@@ -11,11 +11,22 @@ well and the message names it.
 from __future__ import annotations
 
 import numpy as np
-import torch
-from torch import nn
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_choice,
+    as_float,
+    as_items,
+    as_number,
+    as_tensor,
+    check_close,
+    check_number,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.problems import layer, tensor
 from linreg_course.grader.splitting import (
     Split,
     as_indices,
@@ -24,7 +35,7 @@ from linreg_course.grader.splitting import (
     check_shuffled_and_seeded,
     reference_split,
 )
-from linreg_course.grader.standardising import Words, check_mapped, check_statistics
+from linreg_course.grader.standardising import Words, call_standardise, check_mapped, check_statistics, two_splits
 
 NB = "11_evaluation"
 
@@ -36,13 +47,6 @@ q5 = question(NB, "q5", "a validation curve")
 q6 = question(NB, "q6", "predictions in the original units")
 
 
-def _t(array) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
 
 
 # ---------------------------------------------------------------- q1: split_indices
@@ -89,28 +93,19 @@ def split_reference(ctx):
 # ---------------------------------------------------------------- q2: standardise_with_train
 
 
+_WORDS = Words(other="validation", x_train="x_train", z_train="z_train", z_other="z_val",
+               population_std="x_train.std(dim=0, correction=0)")
+
+
 def _standardise_case(ctx, d: int | None = None, m: int | None = None):
-    """Training rows [n, d] and validation rows [m, d] from deliberately different distributions, so that
-    the statistics of the whole data set, of the validation rows and of the training rows all differ."""
+    """Training rows [n, d] and validation rows [m, d] from deliberately different distributions."""
     d = int(ctx.rng.integers(2, 5)) if d is None else d
-    n = int(ctx.rng.integers(8, 25))
     m = int(ctx.rng.integers(4, 10)) if m is None else m
-    loc, scale = ctx.rng.uniform(-20, 50, d), ctx.rng.uniform(0.5, 8, d)
-    x_train = ctx.rng.normal(loc, scale, (n, d))
-    x_val = ctx.rng.normal(loc + ctx.rng.uniform(1, 3, d) * scale, 1.7 * scale, (m, d))
-    return x_train, x_val
+    return two_splits(ctx.rng, int(ctx.rng.integers(8, 25)), m, d, loc=(-20.0, 50.0), scale=(0.5, 8.0), widen=1.7)
 
 
 def _call_standardise(ctx, x_train, x_val):
-    answer = ctx.call("standardise_with_train", _t(x_train), _t(x_val))
-    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
-        raise Fail("standardise_with_train should return four things: (z_train, z_val, mu, sigma)")
-    names = ("z_train", "z_val", "mu", "sigma")
-    return tuple(as_array(a, name) for a, name in zip(answer, names, strict=True))
-
-
-_WORDS = Words(other="validation", x_train="x_train", z_train="z_train", z_other="z_val",
-               population_std="x_train.std(dim=0, correction=0)")
+    return call_standardise(ctx, "standardise_with_train", x_train, x_val, _WORDS, tensors=True)
 
 
 @q2.test()
@@ -157,14 +152,14 @@ def _metrics_case(ctx, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _call_metrics(ctx, y_hat, y) -> dict[str, float]:
-    answer = ctx.call("metrics", _t(y_hat), _t(y))
+    answer = ctx.call("metrics", tensor(y_hat), tensor(y))
     if not isinstance(answer, dict):
         raise Fail(f"metrics should return a dict with the keys {list(_KEYS)}, not a {type(answer).__name__}")
     missing = [k for k in _KEYS if k not in answer]
     if missing:
         raise Fail(f"the dict returned by metrics has the keys {sorted(map(str, answer))}; it lacks {missing} "
                    f"(the keys are {list(_KEYS)}, in lower case)")
-    return {k: as_number(answer[k], f'metrics(...)["{k}"]') for k in _KEYS}
+    return {k: as_float(answer[k], f'metrics(...)["{k}"]') for k in _KEYS}
 
 
 def _near(a: float, b: float) -> bool:
@@ -241,10 +236,9 @@ def metrics_r2(ctx):
          "that is the squared correlation of predictions and targets; it equals 1 − SSE/SST only for a "
          "least-squares fit scored on its own training rows"),
     ]
-    if not _near(got, want):
-        for value, message in mistakes:
-            if _near(got, value):
-                raise Fail(f'"r2" = {got:.6g}: {message}')
+    message = None if _near(got, want) else first_mistake(got, mistakes, match=_near)
+    if message:
+        raise Fail(f'"r2" = {got:.6g}: {message}')
     check_number(got, want, 'metrics(...)["r2"]', rtol=1e-8, atol=1e-12)
 
 
@@ -254,7 +248,7 @@ def metrics_refuse_broadcast(ctx):
     y_hat, y = _metrics_case(ctx, int(ctx.rng.integers(5, 15)))
     n = len(y)
     try:
-        answer = ctx.call("metrics", _t(y_hat), _t(y[:, None]))
+        answer = ctx.call("metrics", tensor(y_hat), tensor(y[:, None]))
     except StudentError as error:
         if str(error).startswith("ValueError"):
             return
@@ -292,10 +286,7 @@ def r2_baseline_value(ctx):
 @q4.test()
 def rmse_vs_mae_choice(ctx):
     """(b) the true statement about RMSE and MAE"""
-    got = ctx.value("rmse_vs_mae")
-    if not isinstance(got, str) or got.strip().lower().strip("()") not in {"a", "b", "c", "d"}:
-        raise Fail(f'rmse_vs_mae should be one of the strings "a", "b", "c", "d", not {got!r}')
-    choice = got.strip().lower().strip("()")
+    choice = as_choice(ctx.value("rmse_vs_mae"), "rmse_vs_mae", "abcd")
     messages = {
         "a": "it is the other way round: RMSE² − MAE² is the variance of the |e_i|, which is never negative",
         "c": "errors of ±2 everywhere give RMSE = MAE = 2: equality needs only all |e_i| equal, not zero",
@@ -342,16 +333,15 @@ def _curve_case(ctx, n: int | None = None, m: int | None = None):
 
 
 def _check_curve(ctx, x_train, y_train, x_val, y_val, degrees: list[int]) -> None:
-    answer = ctx.call("validation_curve", _t(x_train), _t(y_train), _t(x_val), _t(y_val), list(degrees))
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail("validation_curve should return a pair (train_rmse, val_rmse)")
+    answer = as_items(ctx.call("validation_curve", tensor(x_train), tensor(y_train), tensor(x_val), tensor(y_val),
+                               list(degrees)), 2, "validation_curve", "a pair (train_rmse, val_rmse)")
     got_train, got_val = as_array(answer[0], "train_rmse"), as_array(answer[1], "val_rmse")
     k = len(degrees)
     check_shape(got_train, (k,), "train_rmse")
     check_shape(got_val, (k,), "val_rmse")
     args = (x_train, y_train, x_val, y_val, degrees)
     want_train, want_val = _curve(x_train, y_train, *args)
-    if _close(got_train, want_train, rtol=1e-6) and _close(got_val, want_val, rtol=1e-6):
+    if close(got_train, want_train, rtol=1e-6) and close(got_val, want_val, rtol=1e-6):
         return
     x_all, y_all = np.concatenate([x_train, x_val]), np.concatenate([y_train, y_val])
     lower = [max(p - 1, 0) for p in degrees]
@@ -369,10 +359,11 @@ def _check_curve(ctx, x_train, y_train, x_val, y_val, degrees: list[int]) -> Non
         (_curve(x_train, y_train, x_train, y_train, x_val, y_val, [p + 1 for p in degrees]),
          "each degree p is fitted with the powers up to p + 1: the columns are 1, x, ..., x^p"),
     ]
-    for (m_train, m_val), message in mistakes:
-        if _close(got_train, m_train, rtol=1e-6) and _close(got_val, m_val, rtol=1e-6):
-            raise Fail(message)
-    if _close(got_train, want_train, rtol=1e-6):
+    message = first_mistake((got_train, got_val), mistakes,
+                            match=lambda got, m: close(got[0], m[0], rtol=1e-6) and close(got[1], m[1], rtol=1e-6))
+    if message:
+        raise Fail(message)
+    if close(got_train, want_train, rtol=1e-6):
         check_close(got_val, want_val, "val_rmse", rtol=1e-6)
     check_close(got_train, want_train, "train_rmse", rtol=1e-6)
     check_close(got_val, want_val, "val_rmse", rtol=1e-6)
@@ -405,17 +396,9 @@ def _predict_case(ctx, n: int | None = None):
     return x, w, b, stats
 
 
-def _net(w: float, b: float) -> nn.Linear:
-    net = nn.Linear(1, 1, dtype=torch.float64)
-    with torch.no_grad():
-        net.weight.fill_(w)
-        net.bias.fill_(b)
-    return net
-
-
 def _call_predict(ctx, x, w, b, stats):
-    tensors = {k: torch.tensor(v, dtype=torch.float64) for k, v in stats.items()}
-    return ctx.call("predict_original_units", _net(w, b), _t(x), tensors)
+    tensors = {k: tensor(v) for k, v in stats.items()}
+    return ctx.call("predict_original_units", layer(np.array([[w]]), np.array([b])), tensor(x), tensors)
 
 
 @q6.test()
@@ -440,10 +423,9 @@ def predict_values(ctx):
         (s["mu_x"] + s["sigma_x"] * (w * ((x - s["mu_y"]) / s["sigma_y"]) + b),
          "the input and output statistics are swapped: the input uses μ_x, σ_x and the output μ_y, σ_y"),
     ]
-    if not _close(got, want):
-        for value, message in mistakes:
-            if _close(got, value):
-                raise Fail(message)
+    message = None if close(got, want) else first_mistake(got, mistakes)
+    if message:
+        raise Fail(message)
     check_close(got, want, "predict_original_units(net, x, stats)", rtol=1e-9)
 
 
@@ -452,9 +434,8 @@ def predict_plain_tensor(ctx):
     """returns a tensor of shape [n] that does not track gradients"""
     x, w, b, s = _predict_case(ctx)
     got = _call_predict(ctx, x, w, b, s)
-    if not isinstance(got, torch.Tensor):
-        raise Fail(f"predict_original_units should return a tensor, not a {type(got).__name__}")
-    check_shape(as_array(got, "the returned tensor"), (len(x),), "the returned tensor")
+    check_shape(as_tensor(got, "the predictions", "return the predictions as a tensor of shape [n]"), (len(x),),
+                "the returned tensor")
     if got.requires_grad:
         raise Fail("the predictions track gradients (requires_grad=True): compute them inside "
                    "`with torch.no_grad():`, as the chapter's predict_fahrenheit does")

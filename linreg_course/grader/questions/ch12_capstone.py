@@ -14,10 +14,20 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import torch
 
-from linreg_course.grader.compare import as_array, as_number, check_close, check_number, check_shape
+from linreg_course.grader.compare import (
+    as_array,
+    as_float,
+    as_items,
+    as_number,
+    check_close,
+    check_number,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.problems import tensor, with_ones
 from linreg_course.grader.splitting import (
     Split,
     as_indices,
@@ -26,7 +36,7 @@ from linreg_course.grader.splitting import (
     check_shuffled_and_seeded,
     reference_split,
 )
-from linreg_course.grader.standardising import Words, check_mapped, check_statistics
+from linreg_course.grader.standardising import Words, call_standardise, check_mapped, check_statistics, two_splits
 
 NB = "12_capstone"
 
@@ -39,13 +49,6 @@ q5 = question(NB, "q5", "the strongest feature")
 FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
 
 
-def _t(array) -> torch.Tensor:
-    return torch.tensor(np.asarray(array, dtype=np.float64), dtype=torch.float64)
-
-
-def _close(got: np.ndarray, want: np.ndarray, rtol: float = 1e-7, atol: float = 1e-10) -> bool:
-    return (got.shape == want.shape and bool(np.all(np.isfinite(got)))
-            and np.allclose(got, want, rtol=rtol, atol=atol))
 
 
 # ---------------------------------------------------------------- q1: train_test_split_idx
@@ -111,27 +114,19 @@ def split_reference(ctx):
 # ---------------------------------------------------------------- q2: standardise
 
 
+_WORDS = Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
+               population_std="X_train.std(dim=0, correction=0)")
+
+
 def _standardise_case(ctx, d: int | None = None, m: int | None = None):
-    """Training rows [n, d] and test rows [m, d] from clearly different distributions, so that the statistics
-    of the training rows, of the test rows and of the whole data set all differ."""
+    """Training rows [n, d] and test rows [m, d] from deliberately different distributions."""
     d = int(ctx.rng.integers(2, 6)) if d is None else d
-    n = int(ctx.rng.integers(10, 30))
     m = int(ctx.rng.integers(5, 12)) if m is None else m
-    loc, scale = ctx.rng.uniform(-30, 120, d), ctx.rng.uniform(0.5, 30, d)
-    x_train = ctx.rng.normal(loc, scale, (n, d))
-    x_test = ctx.rng.normal(loc + ctx.rng.uniform(1, 3, d) * scale, 2.0 * scale, (m, d))
-    return x_train, x_test
+    return two_splits(ctx.rng, int(ctx.rng.integers(10, 30)), m, d, loc=(-30.0, 120.0), scale=(0.5, 30.0), widen=2.0)
 
 
 def _call_standardise(ctx, x_train, x_test):
-    answer = ctx.call("standardise", _t(x_train), _t(x_test))
-    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
-        raise Fail("standardise should return four things: (Z_train, Z_test, mu, sigma)")
-    return tuple(as_array(a, name) for a, name in zip(answer, ("Z_train", "Z_test", "mu", "sigma"), strict=True))
-
-
-_WORDS = Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
-               population_std="X_train.std(dim=0, correction=0)")
+    return call_standardise(ctx, "standardise", x_train, x_test, _WORDS, tensors=True)
 
 
 @q2.test()
@@ -139,9 +134,6 @@ def standardise_statistics(ctx):
     """mu and sigma are the column means and population standard deviations of the training rows"""
     x_train, x_test = _standardise_case(ctx)
     _, _, mu, sigma = _call_standardise(ctx, x_train, x_test)
-    d = x_train.shape[1]
-    # a row [1, d] (keepdim=True) holds the same statistics and broadcasts the same way: accepted
-    mu, sigma = (a.reshape(-1) if a.size == d else a for a in (mu, sigma))
     check_statistics(mu, sigma, x_train, x_test, _WORDS)
 
 
@@ -185,16 +177,15 @@ def _units_case(ctx, n: int | None = None, d: int | None = None, standardise_y: 
     mu_x, sigma_x = x.mean(axis=0), x.std(axis=0)
     mu_y, sigma_y = (float(y.mean()), float(y.std())) if standardise_y else (0.0, 1.0)
     z, y_z = (x - mu_x) / sigma_x, (y - mu_y) / sigma_y
-    theta_z, *_ = np.linalg.lstsq(np.column_stack([z, np.ones(n)]), y_z, rcond=None)
-    theta, *_ = np.linalg.lstsq(np.column_stack([x, np.ones(n)]), y, rcond=None)
+    theta_z, *_ = np.linalg.lstsq(with_ones(z), y_z, rcond=None)
+    theta, *_ = np.linalg.lstsq(with_ones(x), y, rcond=None)
     return x, (theta_z[:d], float(theta_z[d])), (mu_x, sigma_x, mu_y, sigma_y), (theta[:d], float(theta[d]))
 
 
 def _call_units(ctx, w_z, b_z, mu_x, sigma_x, mu_y, sigma_y) -> tuple[np.ndarray, float]:
-    answer = ctx.call("to_original_units", _t(w_z), b_z, _t(mu_x), _t(sigma_x), mu_y, sigma_y)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise Fail("to_original_units should return a pair (w, b)")
-    w, b = as_array(answer[0], "w"), as_number(answer[1], "b")
+    answer = as_items(ctx.call("to_original_units", tensor(w_z), b_z, tensor(mu_x), tensor(sigma_x), mu_y, sigma_y),
+                      2, "to_original_units", "a pair (w, b)")
+    w, b = as_array(answer[0], "w"), as_float(answer[1], "b")
     if w.size == w_z.size:
         w = w.reshape(-1)
     check_shape(w, w_z.shape, "w")
@@ -230,19 +221,20 @@ def _units_mistakes(w_z, b_z, mu_x, sigma_x, mu_y, sigma_y):
 def _matches_mistake(w, b, w_m, b_m, w_right) -> bool:
     """Whether (w, b) is the mistake (w_m, b_m); b_m None: any b. A mistake that gives the right w in this
     case (sigma_y = 1, sigma_x = 1) cannot be told apart by w, so it is judged by b alone or skipped."""
-    if b_m is None and _close(w_m, w_right, rtol=1e-9):
+    if b_m is None and close(w_m, w_right, rtol=1e-9):
         return False
-    return _close(w, w_m, rtol=1e-6) and (b_m is None or bool(np.isclose(b, b_m, rtol=1e-6)))
+    return close(w, w_m, rtol=1e-6) and (b_m is None or bool(np.isclose(b, b_m, rtol=1e-6)))
 
 
 def _check_units(ctx, standardise_y: bool) -> None:
     x, (w_z, b_z), stats, (w_raw, b_raw) = _units_case(ctx, standardise_y=standardise_y)
     w, b = _call_units(ctx, w_z, b_z, *stats)
-    if _close(w, w_raw, rtol=1e-6) and np.isclose(b, b_raw, rtol=1e-6, atol=1e-6):
+    if close(w, w_raw, rtol=1e-6) and np.isclose(b, b_raw, rtol=1e-6, atol=1e-6):
         return
-    for w_m, b_m, message in _units_mistakes(w_z, b_z, *stats):
-        if _matches_mistake(w, b, w_m, b_m, stats[3] * w_z / stats[1]):
-            raise Fail(message)
+    message = first_mistake((w, b), [((w_m, b_m), message) for w_m, b_m, message in _units_mistakes(w_z, b_z, *stats)],
+                            match=lambda got, m: _matches_mistake(*got, *m, stats[3] * w_z / stats[1]))
+    if message:
+        raise Fail(message)
     check_close(w, w_raw, "w (compared with least squares on the raw data)", rtol=1e-6)
     check_number(b, b_raw, "b (compared with least squares on the raw data)", rtol=1e-6, atol=1e-6)
 
@@ -270,11 +262,13 @@ def units_same_predictions(ctx):
     x_new = ctx.rng.normal(mu_x, 2 * sigma_x, (7, d))
     want = mu_y + sigma_y * (((x_new - mu_x) / sigma_x) @ w_z + b_z)
     got = x_new @ w + b
-    if _close(got, want, rtol=1e-8, atol=1e-8):
+    if close(got, want, rtol=1e-8, atol=1e-8):
         return
-    for w_m, b_m, message in _units_mistakes(w_z, b_z, mu_x, sigma_x, mu_y, sigma_y):
-        if _matches_mistake(w, b, w_m, b_m, sigma_y * w_z / sigma_x):
-            raise Fail(message)
+    message = first_mistake((w, b), [((w_m, b_m), message) for w_m, b_m, message
+                                     in _units_mistakes(w_z, b_z, mu_x, sigma_x, mu_y, sigma_y)],
+                            match=lambda got, m: _matches_mistake(*got, *m, sigma_y * w_z / sigma_x))
+    if message:
+        raise Fail(message)
     check_close(got, want, "x @ w + b on fresh rows (against the standardised model's predictions)", rtol=1e-8)
 
 
@@ -294,7 +288,7 @@ def _r2(y_hat: np.ndarray, y: np.ndarray) -> float:
 
 
 def _call_r2(ctx, y_hat, y, what: str = "r2_score(y_hat, y)") -> float:
-    return as_number(ctx.call("r2_score", _t(y_hat), _t(y)), what)
+    return as_float(ctx.call("r2_score", tensor(y_hat), tensor(y)), what)
 
 
 def _r2_mistakes(y_hat: np.ndarray, y: np.ndarray):
@@ -324,9 +318,9 @@ def _check_r2(ctx, y_hat, y, what: str) -> None:
     want = _r2(y_hat, y)
     if np.isclose(got, want, rtol=1e-9, atol=1e-12):
         return
-    for value, message in _r2_mistakes(y_hat, y):
-        if np.isclose(got, value, rtol=1e-9, atol=1e-12):
-            raise Fail(f"{what} = {got:.6g}, expected {want:.6g}: {message}")
+    message = first_mistake(got, _r2_mistakes(y_hat, y), match=lambda g, v: np.isclose(g, v, rtol=1e-9, atol=1e-12))
+    if message:
+        raise Fail(f"{what} = {got:.6g}, expected {want:.6g}: {message}")
     check_number(got, want, what, rtol=1e-9)
 
 
@@ -339,11 +333,8 @@ def r2_column_targets(ctx):
 
 @q4.test()
 def r2_vector_targets(ctx):
-    """equals 1 − SSE/SST on fresh vectors of shape [N], and is a Python float"""
+    """equals 1 − SSE/SST on fresh vectors of shape [N], as a plain number"""
     y_hat, y = _r2_case(ctx)
-    answer = ctx.call("r2_score", _t(y_hat), _t(y))
-    if not isinstance(answer, (float, np.floating)):
-        raise Fail(f"r2_score returned a {type(answer).__name__}; return a Python float (e.g. tensor.item())")
     _check_r2(ctx, y_hat, y, "r2_score on [N] tensors")
 
 
@@ -353,7 +344,7 @@ def r2_refuses_broadcast(ctx):
     y_hat, y = _r2_case(ctx)
     n = y.size
     try:
-        got = ctx.call("r2_score", _t(y_hat), _t(y.reshape(-1, 1)))
+        got = ctx.call("r2_score", tensor(y_hat), tensor(y.reshape(-1, 1)))
     except StudentError as error:
         if str(error).startswith("ValueError"):
             return
@@ -379,7 +370,7 @@ def _diabetes_fit():
     x_train, y_train = x[train], y[train]
     mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
     z = (x_train - mu) / sigma
-    theta, *_ = np.linalg.lstsq(np.column_stack([z, np.ones(len(z))]), y_train, rcond=None)
+    theta, *_ = np.linalg.lstsq(with_ones(z), y_train, rcond=None)
     w_std = theta[:-1]
     w_raw = w_std / sigma
     r = np.array([np.corrcoef(x_train[:, j], y_train)[0, 1] for j in range(x.shape[1])])
