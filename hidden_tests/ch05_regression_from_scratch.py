@@ -2,14 +2,14 @@
 
 import numpy as np
 
-from linreg_course.grader.compare import check_number
 from linreg_course.grader.core import Fail
-from linreg_course.grader.problems import lam_max, tensor
+from linreg_course.grader.problems import lam_max
 from linreg_course.grader.questions.ch05_regression_from_scratch import (
     _call_broken,
     _call_fit,
     _check_broken_loss,
     _check_broken_params,
+    _check_mse,
     _check_predict,
     _check_train,
     _diagnose_fit,
@@ -34,10 +34,8 @@ def mse_vectors_and_columns(ctx):
     """accepts two vectors [N] and two columns [N, 1] of the same shape"""
     n = int(ctx.rng.integers(3, 12))
     y_hat, y = ctx.rng.normal(size=n), ctx.rng.normal(size=n)
-    want = float(np.mean((y_hat - y) ** 2))
-    check_number(ctx.call("mse_checked", tensor(y_hat), tensor(y)), want, "mse_checked on [N] vectors", rtol=1e-9)
-    check_number(ctx.call("mse_checked", tensor(y_hat[:, None]), tensor(y[:, None])), want,
-                 "mse_checked on [N, 1] columns", rtol=1e-9)
+    _check_mse(ctx, y_hat, y, "mse_checked on [N] vectors")
+    _check_mse(ctx, y_hat[:, None], y[:, None], "mse_checked on [N, 1] columns")
 
 
 @q3.test(hidden=True)

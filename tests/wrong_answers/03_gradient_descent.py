@@ -1,20 +1,21 @@
 """Wrong answers to exercises/03_gradient_descent.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "sum_instead_of_mean": ("q1", '''
+    "sum_instead_of_mean": ("q1", "summed squared error", '''
 def gd_step(theta: np.ndarray, X_tilde: np.ndarray, y: np.ndarray, lr: float) -> np.ndarray:
     """theta after one gradient-descent step with learning rate lr on the MSE of X_tilde @ theta against y."""
     e = X_tilde @ theta - y
     return theta - lr * 2 * X_tilde.T @ e
 '''),
-    "gradient_ascent": ("q1", '''
+    "gradient_ascent": ("q1", "uphill", '''
 def gd_step(theta: np.ndarray, X_tilde: np.ndarray, y: np.ndarray, lr: float) -> np.ndarray:
     """theta after one gradient-descent step with learning rate lr on the MSE of X_tilde @ theta against y."""
     e = y - X_tilde @ theta
     return theta - lr * (2 / len(y)) * X_tilde.T @ e
 '''),
-    "history_misses_last_loss": ("q2", '''
+    "history_misses_last_loss": ("q2", "the loss at the returned theta, is missing", '''
 def gradient_descent(X_tilde: np.ndarray, y: np.ndarray, theta0: np.ndarray, lr: float, max_steps: int,
                      tol: float = 0.0) -> tuple[np.ndarray, list[float]]:
     """Gradient descent on the MSE from theta0; returns (theta_s, [L(theta_0), ..., L(theta_s)])."""
@@ -30,7 +31,7 @@ def gradient_descent(X_tilde: np.ndarray, y: np.ndarray, theta0: np.ndarray, lr:
         theta = theta - lr * grad
     return theta, loss_history
 '''),
-    "no_stop_on_divergence": ("q2", '''
+    "no_stop_on_divergence": ("q2", "stop as soon as the loss is not finite", '''
 def gradient_descent(X_tilde: np.ndarray, y: np.ndarray, theta0: np.ndarray, lr: float, max_steps: int,
                      tol: float = 0.0) -> tuple[np.ndarray, list[float]]:
     """Gradient descent on the MSE from theta0; returns (theta_s, [L(theta_0), ..., L(theta_s)])."""
@@ -46,26 +47,52 @@ def gradient_descent(X_tilde: np.ndarray, y: np.ndarray, theta0: np.ndarray, lr:
         theta = theta - lr * grad
     return theta, loss_history
 '''),
-    "ignores_k": ("q3", '''
+    "ignores_k": ("q3", "ignores k", '''
 def hessian(X_tilde: np.ndarray, k: int = 1) -> np.ndarray:
     """The Hessian 2 / (N k) * X_tilde.T @ X_tilde of the MSE for each output's parameters."""
     return 2 / len(X_tilde) * X_tilde.T @ X_tilde
 '''),
-    "uses_smallest_eigenvalue": ("q4", '''
+    "uses_smallest_eigenvalue": ("q4", "2/λ_min", '''
 def lr_ceiling(X_tilde: np.ndarray) -> float:
     """2 / lambda_max, the largest stable learning rate for the one-output MSE on X_tilde."""
     H = 2 / len(X_tilde) * X_tilde.T @ X_tilde
     return float(2 / np.linalg.eigvalsh(H)[0])
 '''),
-    "largest_stable_rate_is_fastest": ("q5", '''
+    "largest_stable_rate_is_fastest": ("q5", "zig-zags", '''
 # 0.0155 is above 2 / lambda_max, so the biggest step that is still stable must be the fastest
 lr_choice = "e"
 '''),
-    "floor_instead_of_ceil": ("q6", '''
+    "floor_instead_of_ceil": ("q6", "round up", '''
 def steps_needed(lam_max: float, lam_min: float, factor: float) -> int:
     """Smallest t with rho**t <= 1 / factor, where rho = (kappa - 1) / (kappa + 1), kappa = lam_max / lam_min."""
     kappa = lam_max / lam_min
     rho = (kappa - 1) / (kappa + 1)
     return int(np.log(factor) / -np.log(rho))
 '''),
+}
+
+# Correct answers to later questions, written to call the earlier answers as the exercise allows. They stand
+# in every case: a wrong earlier answer must still cost points on its own question only (the grader replaces
+# it by the course's own while the later questions are tested).
+CALLING = {
+    "q2": '''
+def gradient_descent(X_tilde: np.ndarray, y: np.ndarray, theta0: np.ndarray, lr: float, max_steps: int,
+                     tol: float = 0.0) -> tuple[np.ndarray, list[float]]:
+    """Gradient descent on the MSE from theta0; returns (theta_s, [L(theta_0), ..., L(theta_s)])."""
+    theta = np.array(theta0, dtype=np.float64)
+    loss_history = []
+    for step in range(max_steps + 1):
+        e = X_tilde @ theta - y
+        loss_history.append(float(np.mean(e**2)))
+        grad_norm = np.linalg.norm(2 / len(y) * X_tilde.T @ e)
+        if grad_norm < tol or step == max_steps or not np.isfinite(loss_history[-1]):
+            break
+        theta = gd_step(theta, X_tilde, y, lr)
+    return theta, loss_history
+''',
+    "q4": '''
+def lr_ceiling(X_tilde: np.ndarray) -> float:
+    """2 / lambda_max, the largest stable learning rate for the one-output MSE on X_tilde."""
+    return float(2 / np.linalg.eigvalsh(hessian(X_tilde))[-1])
+''',
 }

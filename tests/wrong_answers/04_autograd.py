@@ -1,8 +1,9 @@
 """Wrong answers to exercises/04_autograd.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "float32_copies": ("q1", '''
+    "float32_copies": ("q1", "float32", '''
 def autograd_gradients(X: torch.Tensor, Y: torch.Tensor, W: torch.Tensor,
                        b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(dL/dW, dL/db) of the mean squared error of X @ W.T + b, computed by autograd."""
@@ -12,7 +13,7 @@ def autograd_gradients(X: torch.Tensor, Y: torch.Tensor, W: torch.Tensor,
     loss.backward()
     return W.grad, b.grad
 '''),
-    "summed_loss": ("q1", '''
+    "summed_loss": ("q1", "the loss is the sum of the squared errors", '''
 def autograd_gradients(X: torch.Tensor, Y: torch.Tensor, W: torch.Tensor,
                        b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(dL/dW, dL/db) of the mean squared error of X @ W.T + b, computed by autograd."""
@@ -22,7 +23,7 @@ def autograd_gradients(X: torch.Tensor, Y: torch.Tensor, W: torch.Tensor,
     loss.backward()
     return W.grad, b.grad
 '''),
-    "gradients_not_zeroed": ("q2", '''
+    "gradients_not_zeroed": ("q2", "never zeroed", '''
 def descend(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float,
             steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
     """`steps` gradient-descent updates of the leaf tensors w, b on the MSE of w * x + b."""
@@ -36,7 +37,7 @@ def descend(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor, 
             b -= lr * b.grad
     return w, b, history
 '''),
-    "update_outside_no_grad": ("q2", '''
+    "update_outside_no_grad": ("q2", "update in place", '''
 def descend(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float,
             steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
     """`steps` gradient-descent updates of the leaf tensors w, b on the MSE of w * x + b."""
@@ -49,14 +50,14 @@ def descend(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor, 
         b = b - lr * b.grad
     return w, b, history
 '''),
-    "hard_coded_chapter_lr": ("q3", '''
+    "hard_coded_chapter_lr": ("q3", "the chapter's learning rate 0.01", '''
 def train(x: torch.Tensor, y: torch.Tensor, steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
     """Gradient descent from w = b = 0 with the learning rate 1 / λ_max of the MSE's Hessian."""
     w = torch.zeros((), dtype=torch.float64, requires_grad=True)
     b = torch.zeros((), dtype=torch.float64, requires_grad=True)
     return descend(w, b, x, y, 0.01, steps)
 '''),
-    "full_stability_limit": ("q3", '''
+    "full_stability_limit": ("q3", "the stability limit itself", '''
 def train(x: torch.Tensor, y: torch.Tensor, steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
     """Gradient descent from w = b = 0 with the learning rate 1 / λ_max of the MSE's Hessian."""
     x_np = x.numpy()
@@ -66,10 +67,10 @@ def train(x: torch.Tensor, y: torch.Tensor, steps: int) -> tuple[torch.Tensor, t
     b = torch.zeros((), dtype=torch.float64, requires_grad=True)
     return descend(w, b, x, y, 2 / lam_max, steps)
 '''),
-    "counts_backward_calls": ("q4", '''
+    "counts_backward_calls": ("q4", "adds 2·dL/dw", '''
 factor = 3
 '''),
-    "tolerance_too_tight": ("q5", '''
+    "tolerance_too_tight": ("q5", "float64 tolerance", '''
 answer = "b"
 '''),
 }

@@ -1,8 +1,9 @@
 """Wrong answers to exercises/06_nn_linear.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "float32_layer": ("q1", '''
+    "float32_layer": ("q1", "dtype=torch.float64", '''
 def make_model(W: torch.Tensor, b: torch.Tensor) -> nn.Linear:
     """A float64 nn.Linear whose weight is W [k, d] and whose bias is b [k]."""
     k, d = W.shape
@@ -12,12 +13,12 @@ def make_model(W: torch.Tensor, b: torch.Tensor) -> nn.Linear:
         model.bias.copy_(b)
     return model
 '''),
-    "no_reshape": ("q2", '''
+    "no_reshape": ("q2", "broadcast to [N, N]", '''
 def linear_mse(model: nn.Module, X: torch.Tensor, Y: torch.Tensor) -> torch.Tensor:
     """F.mse_loss of model(X) against Y, with the predictions in the shape of Y."""
     return F.mse_loss(model(X), Y)
 '''),
-    "bias_not_updated": ("q3", '''
+    "bias_not_updated": ("q3", "bias is never updated", '''
 def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, lr: float, steps: int) -> list[float]:
     """Gradient descent on F.mse_loss over model.parameters(); returns the loss before each step."""
     losses = []
@@ -30,7 +31,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, lr: float, steps: 
         losses.append(loss.item())
     return losses
 '''),
-    "grads_not_zeroed": ("q3", '''
+    "grads_not_zeroed": ("q3", "not zeroed", '''
 def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, lr: float, steps: int) -> list[float]:
     """Gradient descent on F.mse_loss over model.parameters(); returns the loss before each step."""
     losses = []
@@ -43,7 +44,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, lr: float, steps: 
         losses.append(loss.item())
     return losses
 '''),
-    "count_without_bias": ("q4", '''
+    "count_without_bias": ("q4", "weights only", '''
 import math
 
 
@@ -56,7 +57,7 @@ def init_bound(d: int, k: int) -> float:
     """The bound c of U(-c, c), the starting values of nn.Linear(d, k)."""
     return 1 / math.sqrt(d)
 '''),
-    "bound_from_out_features": ("q4", '''
+    "bound_from_out_features": ("q4", "not on out_features", '''
 import math
 
 
@@ -69,12 +70,32 @@ def init_bound(d: int, k: int) -> float:
     """The bound c of U(-c, c), the starting values of nn.Linear(d, k)."""
     return 1 / math.sqrt(k)
 '''),
-    "divides_by_N_only": ("q5", '''
+    "divides_by_N_only": ("q5", "not N times", '''
 def sum_lr(lr: float, N: int, k: int) -> float:
     """The learning rate for reduction="sum" that reproduces the steps of reduction="mean" at lr."""
     return lr / N
 '''),
-    "thinks_it_flattens": ("q6", '''
+    "thinks_it_flattens": ("q6", "does not fix anything", '''
 answer = "c"
 '''),
+}
+
+# Correct answers to later questions, written to call the earlier answers as the exercise allows. They stand
+# in every case: a wrong earlier answer must still cost points on its own question only (the grader replaces
+# it by the course's own while the later questions are tested).
+CALLING = {
+    "q3": '''
+def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, lr: float, steps: int) -> list[float]:
+    """Gradient descent on F.mse_loss over model.parameters(); returns the loss before each step."""
+    losses = []
+    for _ in range(steps):
+        loss = linear_mse(model, X, Y)
+        loss.backward()
+        with torch.no_grad():
+            for p in model.parameters():
+                p -= lr * p.grad
+        model.zero_grad()
+        losses.append(loss.item())
+    return losses
+''',
 }

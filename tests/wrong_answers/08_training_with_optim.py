@@ -1,8 +1,9 @@
 """Wrong answers to exercises/08_training_with_optim.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "zero_grad_before_step": ("q1", '''
+    "zero_grad_before_step": ("q1", "zero_grad() called between backward() and step()", '''
 def train_steps(model: nn.Module, opt: torch.optim.Optimizer, loss_fn, xb: torch.Tensor, yb: torch.Tensor,
                 steps: int) -> list[float]:
     """Take `steps` optimizer steps on the batch (xb, yb); return the loss before each step."""
@@ -15,7 +16,7 @@ def train_steps(model: nn.Module, opt: torch.optim.Optimizer, loss_fn, xb: torch
         losses.append(loss.item())
     return losses
 '''),
-    "zero_grad_forgotten": ("q1", '''
+    "zero_grad_forgotten": ("q1", "never zeroed", '''
 def train_steps(model: nn.Module, opt: torch.optim.Optimizer, loss_fn, xb: torch.Tensor, yb: torch.Tensor,
                 steps: int) -> list[float]:
     """Take `steps` optimizer steps on the batch (xb, yb); return the loss before each step."""
@@ -27,7 +28,7 @@ def train_steps(model: nn.Module, opt: torch.optim.Optimizer, loss_fn, xb: torch
         losses.append(loss.item())
     return losses
 '''),
-    "unweighted_mean_of_batches": ("q2", '''
+    "unweighted_mean_of_batches": ("q2", "plain mean of the batch losses", '''
 def dataset_loss(model: nn.Module, loader: DataLoader, loss_fn) -> float:
     """Mean of `loss_fn` over every row `loader` yields, batch losses weighted by batch size; no gradients."""
     batch_losses = []
@@ -36,7 +37,7 @@ def dataset_loss(model: nn.Module, loader: DataLoader, loss_fn) -> float:
             batch_losses.append(loss_fn(model(xb), yb).item())
     return sum(batch_losses) / len(batch_losses)
 '''),
-    "full_pass_on_training_loader": ("q3", '''
+    "full_pass_on_training_loader": ("q3", "second, unshuffled DataLoader", '''
 def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimizer, epochs: int) -> dict:
     """Train for `epochs` passes over `loader`; return {"loss": [...], "last_batch": [...]}, one float per epoch."""
     history = {"loss": [], "last_batch": []}
@@ -55,7 +56,7 @@ def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimize
         history["loss"].append(total / rows)
     return history
 '''),
-    "last_batch_as_epoch_loss": ("q3", '''
+    "last_batch_as_epoch_loss": ("q3", "last mini-batch", '''
 def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimizer, epochs: int) -> dict:
     """Train for `epochs` passes over `loader`; return {"loss": [...], "last_batch": [...]}, one float per epoch."""
     history = {"loss": [], "last_batch": []}
@@ -69,22 +70,48 @@ def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimize
         history["loss"].append(loss.item())
     return history
 '''),
-    "weight_only": ("q4", '''
+    "weight_only": ("q4", "not the bias", '''
 def make_optimizer(model: nn.Module, lr: float, momentum: float) -> torch.optim.SGD:
     """SGD over all of model's parameters with the given learning rate and momentum."""
     return torch.optim.SGD([model.weight], lr=lr, momentum=momentum)
 '''),
-    "hessian_without_ones_column": ("q5", '''
+    "hessian_without_ones_column": ("q5", "column of ones", '''
 def lr_limit(X: torch.Tensor, k: int) -> float:
     """2/λ_max of H = 2/(N k) X̃ᵀX̃, the largest stable learning rate of full-batch gradient descent."""
     N = X.shape[0]
     lam_max = torch.linalg.eigvalsh(2 / (N * k) * X.T @ X)[-1].item()
     return 2 / lam_max
 '''),
-    "zero_grad_symptoms_swapped": ("q6", '''
+    "zero_grad_symptoms_swapped": ("q6", "which mistake leaves step() without a gradient", '''
 symptom_flat = "a"
 symptom_regrowth = "b"
 symptom_noisy = "d"
 symptom_blowup = "c"
 '''),
+    "limit_without_k": ("q5", "times too small: the loss is a mean over all N·k entries", '''
+def lr_limit(X: torch.Tensor, k: int) -> float:
+    """2/λ_max of H = 2/(N k) X̃ᵀX̃, the largest stable learning rate of full-batch gradient descent."""
+    N = X.shape[0]
+    X_tilde = torch.cat([X, torch.ones(N, 1, dtype=X.dtype)], dim=1)
+    lam_max = torch.linalg.eigvalsh(2 / N * X_tilde.T @ X_tilde)[-1].item()
+    return 2 / lam_max
+'''),
+}
+
+# Correct answers to later questions, written to call the earlier answers as the exercise allows. They stand
+# in every case: a wrong earlier answer must still cost points on its own question only (the grader replaces
+# it by the course's own while the later questions are tested).
+CALLING = {
+    "q3": '''
+def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimizer, epochs: int) -> dict:
+    """Train for `epochs` passes over `loader`; return {"loss": [...], "last_batch": [...]}, one float per epoch."""
+    full_pass = DataLoader(loader.dataset, batch_size=256)
+    history = {"loss": [], "last_batch": []}
+    for _ in range(epochs):
+        for xb, yb in loader:
+            last = train_steps(model, opt, loss_fn, xb, yb, 1)[0]
+        history["last_batch"].append(last)
+        history["loss"].append(dataset_loss(model, full_pass, loss_fn))
+    return history
+''',
 }

@@ -1,8 +1,9 @@
 """Wrong answers to exercises/09_conditioning.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "hessian_forgets_k": ("q1", '''
+    "hessian_forgets_k": ("q1", "times too large: divide by N·k", '''
 def hessian(X: np.ndarray, k: int) -> np.ndarray:
     """The Hessian 2/(N k) X~^T X~ of the MSE of a k-output linear model, X~ = [X, 1]; shape [d+1, d+1]."""
     N = X.shape[0]
@@ -15,7 +16,7 @@ def condition_number(H: np.ndarray) -> float:
     lam = np.linalg.eigvalsh(H)
     return float(lam[-1] / lam[0])
 '''),
-    "std_with_ddof_1": ("q2", '''
+    "std_with_ddof_1": ("q2", "n − 1", '''
 def standardise(X_train: np.ndarray, X_other: np.ndarray):
     """Standardise both arrays with the per-column mean and population std of X_train.
 
@@ -24,7 +25,7 @@ def standardise(X_train: np.ndarray, X_other: np.ndarray):
     mu, sigma = X_train.mean(axis=0), X_train.std(axis=0, ddof=1)
     return (X_train - mu) / sigma, (X_other - mu) / sigma, mu, sigma
 '''),
-    "stats_from_combined_data": ("q2", '''
+    "stats_from_combined_data": ("q2", "whole data set", '''
 def standardise(X_train: np.ndarray, X_other: np.ndarray):
     """Standardise both arrays with the per-column mean and population std of X_train.
 
@@ -34,7 +35,7 @@ def standardise(X_train: np.ndarray, X_other: np.ndarray):
     mu, sigma = X_all.mean(axis=0), X_all.std(axis=0)
     return (X_train - mu) / sigma, (X_other - mu) / sigma, mu, sigma
 '''),
-    "weights_multiplied_by_sigma_x": ("q3", '''
+    "weights_multiplied_by_sigma_x": ("q3", "W multiplies by σ_x", '''
 def unstandardise_params(Wz: np.ndarray, bz: np.ndarray, mu_x: np.ndarray, sigma_x: np.ndarray,
                          mu_y: np.ndarray, sigma_y: np.ndarray):
     """(W, b) for raw inputs and targets, equivalent to (Wz, bz) on standardised ones."""
@@ -42,7 +43,7 @@ def unstandardise_params(Wz: np.ndarray, bz: np.ndarray, mu_x: np.ndarray, sigma
     b = mu_y + sigma_y * bz - W @ mu_x
     return W, b
 '''),
-    "bias_assumes_bz_zero": ("q3", '''
+    "bias_assumes_bz_zero": ("q3", "σ_y·b_z", '''
 def unstandardise_params(Wz: np.ndarray, bz: np.ndarray, mu_x: np.ndarray, sigma_x: np.ndarray,
                          mu_y: np.ndarray, sigma_y: np.ndarray):
     """(W, b) for raw inputs and targets, equivalent to (Wz, bz) on standardised ones."""
@@ -50,7 +51,7 @@ def unstandardise_params(Wz: np.ndarray, bz: np.ndarray, mu_x: np.ndarray, sigma
     b = mu_y - W @ mu_x
     return W, b
 '''),
-    "rho_assumes_sorted_eigenvalues": ("q4", '''
+    "rho_assumes_sorted_eigenvalues": ("q4", "the eigenvalues come in any order", '''
 def steps_to_shrink(lam: np.ndarray, lr: float, shrink: float) -> int:
     """Smallest t with max_i |1 - lr * lam_i| ** t <= shrink; ValueError if that factor is >= 1."""
     lam = np.asarray(lam)
@@ -60,7 +61,7 @@ def steps_to_shrink(lam: np.ndarray, lr: float, shrink: float) -> int:
         raise ValueError("learning rate too large")
     return max(0, int(np.ceil(np.log(shrink) / np.log(rho))))
 '''),
-    "best_constant_step_not_limit": ("q5", '''
+    "best_constant_step_not_limit": ("q5", "best constant step", '''
 def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     """2/lambda_max of the MSE's Hessian for the raw inputs X, and for X standardised with its own statistics."""
     # the chapter's step eta* = 2 / (lambda_max + lambda_min)
@@ -71,7 +72,7 @@ def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     lr_max_std = 2 / (lam_std[-1] + lam_std[0])
     return float(lr_max_raw), float(lr_max_std)
 '''),
-    "eigvalsh_taken_as_decreasing": ("q5", '''
+    "eigvalsh_taken_as_decreasing": ("q5", "2/λ_min", '''
 def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     """2/lambda_max of the MSE's Hessian for the raw inputs X, and for X standardised with its own statistics."""
     lam_max_raw = np.linalg.eigvalsh(hessian(X, k))[0]  # the largest eigenvalue comes first
@@ -79,7 +80,7 @@ def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     lam_max_std = np.linalg.eigvalsh(hessian(Z, k))[0]
     return float(2 / lam_max_raw), float(2 / lam_max_std)
 '''),
-    "hessian_inline_forgets_k": ("q5", '''
+    "hessian_inline_forgets_k": ("q5", "lacks the division by k", '''
 def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     """2/lambda_max of the MSE's Hessian for the raw inputs X, and for X standardised with its own statistics."""
     N = X.shape[0]
@@ -90,17 +91,17 @@ def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     lr_max_std = 2 / np.linalg.eigvalsh(2 / N * Z_tilde.T @ Z_tilde)[-1]
     return float(lr_max_raw), float(lr_max_std)
 '''),
-    "normal_equations_inverse": ("q6", '''
+    "normal_equations_inverse": ("q6", "torch.linalg.lstsq", '''
 def lstsq_fit(X: torch.Tensor, Y: torch.Tensor):
     """Least-squares (W, b) for Y ≈ X @ W.T + b via torch.linalg.lstsq on [X, 1], in the inputs' dtype."""
     X_tilde = torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype)], dim=1)
     theta = torch.linalg.inv(X_tilde.T @ X_tilde) @ X_tilde.T @ Y
     return theta[:-1].T, theta[-1]
 '''),
-    "steps_one_per_kappa": ("q7", '''
+    "steps_one_per_kappa": ("q7", "κ is not a number of steps", '''
 steps_choice = "a"  # kappa is about 7 and each step fixes one unit of the condition number, so about 7 steps
 '''),
-    "steps_kappa_squared": ("q7", '''
+    "steps_kappa_squared": ("q7", "ten times too many", '''
 steps_choice = "c"  # H = X~^T X~ squares the conditioning: 7 ** 2 * ln(1e6) = 49 * 14, several hundred steps
 '''),
 }

@@ -1,20 +1,21 @@
 """Wrong answers to exercises/11_evaluation.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "randperm_without_the_seed": ("q1", '''
+    "randperm_without_the_seed": ("q1", "not reproducible", '''
 def split_indices(n: int, n_train: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Shuffled row indices from a seeded generator: the first n_train for training, the rest for validation."""
     perm = torch.randperm(n)
     return perm[:n_train], perm[n_train:]
 '''),
-    "torch_std_default_unbiased": ("q2", '''
+    "torch_std_default_unbiased": ("q2", "n − 1", '''
 def standardise_with_train(x_train: torch.Tensor, x_val: torch.Tensor):
     """(z_train, z_val, mu, sigma): both sets standardised with the column statistics of x_train alone."""
     mu, sigma = x_train.mean(dim=0), x_train.std(dim=0)
     return (x_train - mu) / sigma, (x_val - mu) / sigma, mu, sigma
 '''),
-    "validation_with_its_own_statistics": ("q2", '''
+    "validation_with_its_own_statistics": ("q2", "own mean and standard deviation", '''
 def standardise_with_train(x_train: torch.Tensor, x_val: torch.Tensor):
     """(z_train, z_val, mu, sigma): both sets standardised with the column statistics of x_train alone."""
     mu, sigma = x_train.mean(dim=0), x_train.std(dim=0, correction=0)
@@ -22,7 +23,7 @@ def standardise_with_train(x_train: torch.Tensor, x_val: torch.Tensor):
     z_val = (x_val - x_val.mean(dim=0)) / x_val.std(dim=0, correction=0)
     return z_train, z_val, mu, sigma
 '''),
-    "r2_mse_over_sst_sum": ("q3", '''
+    "r2_mse_over_sst_sum": ("q3", "a mean (the MSE) but the denominator a sum", '''
 def metrics(y_hat: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
     """{"mse", "rmse", "mae", "r2"} of predictions y_hat against targets y; ValueError if the shapes differ."""
     if y_hat.shape != y.shape:
@@ -32,16 +33,16 @@ def metrics(y_hat: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
     sst = ((y - y.mean()) ** 2).sum().item()
     return {"mse": mse, "rmse": mse**0.5, "mae": e.abs().mean().item(), "r2": 1 - mse / sst}
 '''),
-    "r2_baseline_forgets_the_n": ("q4", '''
+    "r2_baseline_forgets_the_n": ("q4", "once per reading", '''
 # SSE = SST + (62 - 60)^2 = 44, so R^2 = 1 - 44/40
 r2_baseline = -0.1
 rmse_vs_mae = "b"
 '''),
-    "rmse_equals_mae_only_at_zero": ("q4", '''
+    "rmse_equals_mae_only_at_zero": ("q4", "equality needs only all |e_i| equal", '''
 r2_baseline = -0.5
 rmse_vs_mae = "c"
 '''),
-    "polynomial_fit_on_all_rows": ("q5", '''
+    "polynomial_fit_on_all_rows": ("q5", "validation rows leak", '''
 def validation_curve(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch.Tensor, y_val: torch.Tensor,
                      degrees: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
     """Training and validation RMSE of the least-squares polynomial of each degree, fitted on the training rows."""
@@ -56,7 +57,7 @@ def validation_curve(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch.
         val_rmse.append(((design(x_val, p) @ theta - y_val) ** 2).mean().sqrt())
     return torch.stack(train_rmse), torch.stack(val_rmse)
 '''),
-    "output_left_in_standard_units": ("q6", '''
+    "output_left_in_standard_units": ("q6", "left in standard units", '''
 def predict_original_units(net: nn.Linear, x: torch.Tensor, stats: dict) -> torch.Tensor:
     """Predictions in the target's unit, shape [n], of a model trained on standardised inputs and targets."""
     net.eval()
@@ -64,4 +65,31 @@ def predict_original_units(net: nn.Linear, x: torch.Tensor, stats: dict) -> torc
         z = (x - stats["mu_x"]) / stats["sigma_x"]
         return net(z[:, None])[:, 0]
 '''),
+    "statistics_kept_as_rows": ("q2", "keepdim=True", '''
+def standardise_with_train(x_train: torch.Tensor, x_val: torch.Tensor):
+    """(z_train, z_val, mu, sigma): both sets standardised with the column statistics of x_train alone."""
+    mu = x_train.mean(dim=0, keepdim=True)
+    sigma = x_train.std(dim=0, correction=0, keepdim=True)
+    return (x_train - mu) / sigma, (x_val - mu) / sigma, mu, sigma
+'''),
+}
+
+# Correct answers to later questions, written to call the earlier answers as the exercise allows. They stand
+# in every case: a wrong earlier answer must still cost points on its own question only (the grader replaces
+# it by the course's own while the later questions are tested).
+CALLING = {
+    "q5": '''
+def validation_curve(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch.Tensor, y_val: torch.Tensor,
+                     degrees: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Training and validation RMSE of the least-squares polynomial of each degree, fitted on the training rows."""
+    def design(x: torch.Tensor, p: int) -> torch.Tensor:
+        return torch.stack([x**j for j in range(p + 1)], dim=1)
+
+    train_rmse, val_rmse = [], []
+    for p in degrees:
+        theta = torch.linalg.lstsq(design(x_train, p), y_train[:, None]).solution[:, 0]
+        train_rmse.append(metrics(design(x_train, p) @ theta, y_train)["rmse"])
+        val_rmse.append(metrics(design(x_val, p) @ theta, y_val)["rmse"])
+    return torch.tensor(train_rmse), torch.tensor(val_rmse)
+''',
 }

@@ -1,15 +1,16 @@
 """Wrong answers to exercises/12_capstone.ipynb, written from the exercise and its chapter only."""
 
-# case name: (question, the whole source of that question's answer cell as a student wrote it)
+# case name: (question, what the student must read in a message, the whole source of that question's
+# answer cell as a student wrote it)
 CASES = {
-    "n_train_rounded_instead_of_truncated": ("q1", '''
+    "n_train_rounded_instead_of_truncated": ("q1", "rounds it down", '''
 def train_test_split_idx(n: int, test_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Seeded shuffle of 0..n-1: the first int((1 - test_fraction) * n) for training, the rest for testing."""
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     n_train = round((1 - test_fraction) * n)
     return perm[:n_train], perm[n_train:]
 '''),
-    "test_rows_drawn_from_a_second_shuffle": ("q1", '''
+    "test_rows_drawn_from_a_second_shuffle": ("q1", "in both sets", '''
 def train_test_split_idx(n: int, test_fraction: float, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Seeded shuffle of 0..n-1: the first int((1 - test_fraction) * n) for training, the rest for testing."""
     gen = torch.Generator().manual_seed(seed)
@@ -18,20 +19,20 @@ def train_test_split_idx(n: int, test_fraction: float, seed: int) -> tuple[torch
     test_idx = torch.randperm(n, generator=gen)[: n - n_train]
     return train_idx, test_idx
 '''),
-    "stats_from_all_rows": ("q2", '''
+    "stats_from_all_rows": ("q2", "whole data set", '''
 def standardise(X_train: torch.Tensor, X_test: torch.Tensor):
     """(Z_train, Z_test, mu, sigma): both sets standardised with the training rows' column statistics."""
     X_all = torch.cat([X_train, X_test])
     mu, sigma = X_all.mean(dim=0), X_all.std(dim=0, correction=0)
     return (X_train - mu) / sigma, (X_test - mu) / sigma, mu, sigma
 '''),
-    "torch_std_default_unbiased": ("q2", '''
+    "torch_std_default_unbiased": ("q2", "n − 1", '''
 def standardise(X_train: torch.Tensor, X_test: torch.Tensor):
     """(Z_train, Z_test, mu, sigma): both sets standardised with the training rows' column statistics."""
     mu, sigma = X_train.mean(dim=0), X_train.std(dim=0)
     return (X_train - mu) / sigma, (X_test - mu) / sigma, mu, sigma
 '''),
-    "bias_shift_without_sigma_y": ("q3", '''
+    "bias_shift_without_sigma_y": ("q3", "only b̃ is multiplied by sigma_y", '''
 def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x: torch.Tensor,
                       mu_y: float, sigma_y: float) -> tuple[torch.Tensor, float]:
     """Weights per original unit of each feature, and the bias, from a fit on standardised inputs and target."""
@@ -39,7 +40,7 @@ def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x
     b = mu_y + sigma_y * b_z - (w_z * mu_x / sigma_x).sum().item()
     return w, float(b)
 '''),
-    "weights_multiplied_by_sigma_x": ("q3", '''
+    "weights_multiplied_by_sigma_x": ("q3", "multiplied by sigma_x", '''
 def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x: torch.Tensor,
                       mu_y: float, sigma_y: float) -> tuple[torch.Tensor, float]:
     """Weights per original unit of each feature, and the bias, from a fit on standardised inputs and target."""
@@ -47,7 +48,7 @@ def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x
     b = mu_y + sigma_y * b_z - (w * mu_x).sum().item()
     return w, float(b)
 '''),
-    "r2_sst_around_prediction_mean": ("q4", '''
+    "r2_sst_around_prediction_mean": ("q4", "mean of the predictions", '''
 def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Coefficient of determination 1 - SSE/SST (SST around the mean of y); ValueError if shapes differ."""
     if y_hat.shape != y.shape:
@@ -56,7 +57,7 @@ def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     sst = ((y - y_hat.mean()) ** 2).sum()
     return (1 - sse / sst).item()
 '''),
-    "largest_coefficient_without_abs": ("q5", '''
+    "largest_coefficient_without_abs": ("q5", "original units", '''
 # the coefficient with the largest value in the fit: s5, about +36
 strongest_feature = "s5"
 strongest_sign = +1

@@ -49,8 +49,13 @@ def mse_matrices(ctx):
     y, y_hat = ctx.rng.normal(0, 5, (n, k)), ctx.rng.normal(0, 5, (n, k))
     want = np.mean((y_hat - y) ** 2)
     answer = ctx.call("mse", y_hat, y)
-    if np.isclose(as_number(answer, "mse on [N, k] arrays"), k * want):
-        raise Fail(f"mse on [N, k] arrays is {k} times too large: divide by N·k, the number of entries, not by N")
+    mistake = first_mistake(as_number(answer, "mse on [N, k] arrays"), [
+        (n * k * want, f"mse on [N, k] arrays is N·k = {n * k} times too large: it should be the mean, not the sum, "
+                       "of the squares"),
+        (k * want, f"mse on [N, k] arrays is {k} times too large: divide by N·k, the number of entries, not by N"),
+    ], match=np.isclose)
+    if mistake:
+        raise Fail(mistake)
     check_number(answer, want, "mse on [N, k] arrays", rtol=1e-9)
 
 
@@ -91,6 +96,9 @@ def _predict(ctx, X, W, b, what: str) -> None:
         raise
     check_shape(got, (X.shape[0], W.shape[0]), what)
     mistakes = [(X @ W.T, "predict_matrix leaves out the bias b: add it to every row")]
+    if W.shape[0] == W.shape[1]:
+        mistakes.append((X @ W + b, "predict_matrix computes X @ W + b: W has shape [k, d], one row per output, so the "
+                                    "product is X @ W.T (with k = d both run, but only one is right)"))
     if X.shape[0] == W.shape[0]:
         mistakes.append((X @ W.T + b[:, None], "predict_matrix adds b as a column (b[:, None] or b.reshape(-1, 1)): "
                                                "with N = k the shapes fit, but example i gets the bias of output i; "

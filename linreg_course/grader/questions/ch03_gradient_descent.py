@@ -80,37 +80,50 @@ def ref_lr_ceiling(X_tilde: np.ndarray) -> float:
 # ---------------------------------------------------------------- q1: gd_step
 
 
-def _check_step(ctx, theta, X_tilde, y, lr) -> None:
+def _step_mistake(got: np.ndarray, theta, X_tilde, y, lr) -> str | None:
+    """The classic mistake a step `got` (of the right shape, not the right value) reproduces, if any."""
     n = len(y)
-    got = as_array(ctx.call("gd_step", theta, X_tilde, y, lr), "gd_step(theta, X_tilde, y, lr)")
     grad = ref_gradient(theta, X_tilde, y)
-    want = theta - lr * grad
+    step_ref = -lr * grad
+    named = [
+        (grad, "gd_step returned the gradient; return the new parameters theta − lr · gradient"),
+        (-lr * grad, "gd_step returned the step lr · gradient alone; return the new parameters theta − lr · gradient"),
+        (lr * grad, "gd_step returned the step lr · gradient alone; return the new parameters theta − lr · gradient"),
+        (theta - step_ref, "gd_step is wrong: the step goes uphill (gradient ascent): subtract lr · gradient, and take "
+                           "the residual as ŷ − y"),
+        (theta + 0.5 * step_ref, "gd_step is wrong: the step is half the right size: the gradient of e² is 2e, so the "
+                                 "factor is 2/N, not 1/N"),
+        (theta + 2.0 * step_ref, "gd_step is wrong: the step is twice the right size: is the factor 2 there twice?"),
+    ]
+    if n > 1:
+        named += [
+            (theta + n * step_ref, f"gd_step is wrong: the step is N = {n} times too large: that is the gradient of "
+                                   "the summed squared error; the loss is the mean, so the gradient has the factor "
+                                   "2/N"),
+            (theta - n * step_ref, f"gd_step is wrong: the step is N = {n} times too large and goes uphill: use the "
+                                   "mean (2/N) and subtract the gradient"),
+        ]
+    return first_mistake(got, named, right=theta + step_ref)
+
+
+def _call_step(ctx, theta, X_tilde, y, lr) -> np.ndarray:
+    got = as_array(ctx.call("gd_step", theta, X_tilde, y, lr), "gd_step(theta, X_tilde, y, lr)")
+    n = len(y)
     if got.shape == (n,) and n != theta.shape[0]:
         raise Fail(f"gd_step returned shape [{n}] = [N]: that is one number per example (the predictions or the "
                    f"residuals?); return the new theta, shape {list(theta.shape)}")
     check_shape(got, theta.shape, "gd_step(theta, X_tilde, y, lr)")
+    return got
+
+
+def _check_step(ctx, theta, X_tilde, y, lr) -> None:
+    got = _call_step(ctx, theta, X_tilde, y, lr)
+    want = theta - lr * ref_gradient(theta, X_tilde, y)
     if close(got, want):
         return
-    step, step_ref = got - theta, want - theta
-    if close(got, grad):
-        raise Fail("gd_step returned the gradient; return the new parameters theta − lr · gradient")
-    if close(got, -lr * grad) or close(got, lr * grad):
-        raise Fail("gd_step returned the step lr · gradient alone; return the new parameters theta − lr · gradient")
-    named = [
-        (-1.0, "the step goes uphill (gradient ascent): subtract lr · gradient, and take the residual as ŷ − y"),
-        (0.5, "the step is half the right size: the gradient of e² is 2e, so the factor is 2/N, not 1/N"),
-        (2.0, "the step is twice the right size: is the factor 2 there twice?"),
-    ]
-    if n > 1:
-        named += [
-            (float(n), f"the step is N = {n} times too large: that is the gradient of the summed squared error; the "
-                       "loss is the mean, so the gradient has the factor 2/N"),
-            (-float(n), f"the step is N = {n} times too large and goes uphill: use the mean (2/N) and subtract the "
-                        "gradient"),
-        ]
-    why = first_mistake(step, [(factor * step_ref, why) for factor, why in named])
+    why = _step_mistake(got, theta, X_tilde, y, lr)
     if why:
-        raise Fail(f"gd_step is wrong: {why}")
+        raise Fail(why)
     worst = float(np.max(np.abs(got - want)))
     raise Fail(f"gd_step(theta, X_tilde, y, lr) is wrong: largest difference from the reference {worst:.4g}")
 
@@ -131,11 +144,11 @@ def gd_step_downhill(ctx):
     X_tilde, y = _regression(ctx, n, d)
     theta = ctx.rng.normal(0.0, 3.0, d + 1)
     lr = 0.05 * ref_lr_ceiling(X_tilde)
-    got = as_array(ctx.call("gd_step", theta, X_tilde, y, lr), "gd_step(theta, X_tilde, y, lr)")
-    check_shape(got, theta.shape, "gd_step(theta, X_tilde, y, lr)")
+    got = _call_step(ctx, theta, X_tilde, y, lr)
     before, after = np.mean((X_tilde @ theta - y) ** 2), np.mean((X_tilde @ got - y) ** 2)
     if not after < before:
-        raise Fail(f"one step with a small learning rate raised the loss from {before:.4f} to {after:.4f}: the step "
+        raise Fail(_step_mistake(got, theta, X_tilde, y, lr) or
+                   f"one step with a small learning rate raised the loss from {before:.4f} to {after:.4f}: the step "
                    "must go against the gradient, theta − lr · gradient")
     _check_step(ctx, theta, X_tilde, y, lr)
 

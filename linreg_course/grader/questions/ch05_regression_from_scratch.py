@@ -136,22 +136,27 @@ def _expect_value_error(ctx, y_hat: np.ndarray, y: np.ndarray, broadcast: str) -
 def mse_value(ctx):
     """returns the mean over all N·k entries as a 0-dimensional tensor"""
     n, k = int(ctx.rng.integers(4, 15)), int(ctx.rng.integers(2, 4))
-    y_hat, y = ctx.rng.normal(3, 2, (n, k)), ctx.rng.normal(3, 2, (n, k))
-    answer = ctx.call("mse_checked", tensor(y_hat), tensor(y))
-    got = as_tensor(answer, "mse_checked(y_hat, y)")
+    _check_mse(ctx, ctx.rng.normal(3, 2, (n, k)), ctx.rng.normal(3, 2, (n, k)), "mse_checked(y_hat, y)")
+
+
+def _check_mse(ctx, y_hat: np.ndarray, y: np.ndarray, what: str) -> None:
+    """mse_checked on two arrays of the same shape: a 0-dimensional tensor holding their mean squared error."""
+    got = as_tensor(ctx.call("mse_checked", tensor(y_hat), tensor(y)), what)
     if got.shape != ():
-        raise Fail(f"mse_checked returned a tensor of shape {list(got.shape)}; reduce it with .mean() to a "
+        raise Fail(f"{what} returned a tensor of shape {list(got.shape)}; reduce it with .mean() to a "
                    "0-dimensional tensor")
     want = float(np.mean((y_hat - y) ** 2))
-    value = float(got)
-    if np.isclose(value, n * k * want):
-        raise Fail(f"mse_checked is {n * k} times too large (N·k = {n * k}): the sum, not the mean, of the squares")
-    if np.isclose(value, k * want):
-        raise Fail(f"mse_checked is {k} times too large: divide by N·k, the number of entries, not by N")
-    if np.isclose(value, np.sqrt(want)):
-        raise Fail("mse_checked returned the root of the mean squared error; drop the square root")
-    if not np.isclose(value, want, rtol=1e-9):
-        raise Fail(f"mse_checked(y_hat, y) = {value:.6g} is wrong (expected {want:.6g})")
+    entries, k = y.size, (y.shape[1] if y.ndim == 2 else 1)
+    mistake = first_mistake(float(got), [
+        (entries * want, f"{what} is {entries} times too large (N·k = {entries}): the sum, not the mean, of the "
+                         "squares"),
+        (k * want, f"{what} is {k} times too large: divide by N·k, the number of entries, not by N"),
+        (np.sqrt(want), f"{what} is the root of the mean squared error; drop the square root"),
+    ], match=np.isclose, right=want)
+    if mistake:
+        raise Fail(mistake)
+    if not np.isclose(float(got), want, rtol=1e-9):
+        raise Fail(f"{what} = {float(got):.6g} is wrong (expected {want:.6g})")
 
 
 @q2.test()
@@ -319,7 +324,8 @@ def _diagnose_fit(X, Y, steps, W, b) -> None:
                   "factor 2 of the Hessian missing?); use 1/λ_max"),
     ]
     if np.max(np.abs(W)) > 1e3 * (1 + np.max(np.abs(W_ref))):
-        raise Fail("W has grown huge: training diverged, so the learning rate is above 2/λ_max")
+        raise Fail("W has grown huge: training diverged, so the learning rate is above 2/λ_max (eigvalsh sorts "
+                   "eigenvalues in ascending order: λ_max is the last one)")
 
     def same(got, run) -> bool:
         return _close(got[0], run[1]) and _close(got[1], run[2])

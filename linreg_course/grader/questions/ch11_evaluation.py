@@ -270,13 +270,17 @@ def r2_baseline_value(ctx):
     n, sst, offset = 5, 40.0, 62.0 - 60.0
     sse = sst + n * offset**2  # the sum of squares around c is SST + n (c - ȳ)²
     want = 1 - sse / sst
-    if np.isclose(got, 0.0):
-        raise Fail("R² = 0 holds for the mean of the targets being scored; 62 °F is the training mean, not the mean "
-                   "(60 °F) of these 5 readings")
-    if np.isclose(got, 1 - n * offset**2 / sst):
-        raise Fail("the squared errors around 62 °F are SST plus n·(62 − 60)², not n·(62 − 60)² alone")
-    if np.isclose(got, 1 - sst / sse):
-        raise Fail("that is 1 − SST/SSE; R² is 1 − SSE/SST")
+    mistake = first_mistake(got, [
+        (0.0, "R² = 0 holds for the mean of the targets being scored; 62 °F is the training mean, not the mean "
+              "(60 °F) of these 5 readings"),
+        (1 - n * offset**2 / sst, "the squared errors around 62 °F are SST plus n·(62 − 60)², not n·(62 − 60)² alone"),
+        (1 - (sst + offset**2) / sst, "the squared errors around 62 °F are SST plus n·(62 − 60)²: each of the n = 5 "
+                                      "readings is 2 °F further from 62 than from 60, so the extra (62 − 60)² counts "
+                                      "once per reading, not once"),
+        (1 - sst / sse, "that is 1 − SST/SSE; R² is 1 − SSE/SST"),
+    ], match=np.isclose)
+    if mistake:
+        raise Fail(mistake)
     if got > 0:
         raise Fail(f"r2_baseline = {got:.6g} is positive, but a constant that is not the validation mean does worse "
                    "than that mean, so its R² is below 0")

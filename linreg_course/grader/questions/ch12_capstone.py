@@ -70,11 +70,12 @@ def _reference_split(n: int, test_fraction: float, seed: int) -> Split:
 
 
 def _split_case(ctx) -> tuple[int, float, int]:
-    """A size and a fraction for which int((1 - f) n) and n - int(f n) differ, so the rule matters."""
+    """A size and a fraction for which int((1 - f) n) differs from n - int(f n) and from round((1 - f) n), so the
+    rule matters."""
     while True:
         n = int(ctx.rng.integers(20, 90))
         test_fraction = float(ctx.rng.choice([0.15, 0.2, 0.25, 0.3, 0.35]))
-        if _n_train(n, test_fraction) != n - int(test_fraction * n):
+        if _n_train(n, test_fraction) not in (n - int(test_fraction * n), round((1 - test_fraction) * n)):
             return n, test_fraction, int(ctx.rng.integers(0, 10_000))
 
 
@@ -83,16 +84,18 @@ def split_partition(ctx):
     """gives every row exactly once, int((1 - test_fraction) * n) of them to training"""
     n, test_fraction, seed = _split_case(ctx)
 
-    def rounding(n_got: int, m_got: int) -> str:
-        if m_got == int(test_fraction * n):
-            return (": you rounded the test size down, int(test_fraction * n); the chapter rounds the training "
-                    "size down, n_train = int((1 - test_fraction) * n)")
-        if n_got == round((1 - test_fraction) * n):
-            return ": use int(...), which rounds down, not round(...)"
-        return ""
-
     check_partition(_call_split(ctx, n, test_fraction, seed), n, _n_train(n, test_fraction), _NAMES, "test",
-                    f"(n = {n}, test_fraction = {test_fraction})", rounding)
+                    f"(n = {n}, test_fraction = {test_fraction})", _rounding(n, test_fraction))
+
+
+def _rounding(n: int, test_fraction: float):
+    """The hint when the training size is rounded up: round(...) and n - int(f n) both do that here."""
+    def hint(n_got: int, m_got: int) -> str:
+        if n_got == _n_train(n, test_fraction) + 1:
+            return (": the training size is rounded up; the chapter rounds it down, n_train = int((1 - test_fraction)"
+                    " * n) (neither round(...) nor n - int(test_fraction * n), which round it up here)")
+        return ""
+    return hint
 
 
 @q1.test()
@@ -107,8 +110,10 @@ def split_shuffled_and_seeded(ctx):
 def split_reference(ctx):
     """matches torch.randperm(n, generator=torch.Generator().manual_seed(seed)), the first n_train for training"""
     n, test_fraction, seed = _split_case(ctx)
-    check_reference(_call_split(ctx, n, test_fraction, seed), n, _n_train(n, test_fraction), seed,
-                    "the first int((1 - test_fraction) * n) indices")
+    split = _call_split(ctx, n, test_fraction, seed)
+    check_partition(split, n, _n_train(n, test_fraction), _NAMES, "test", f"(n = {n}, test_fraction = "
+                    f"{test_fraction})", _rounding(n, test_fraction))
+    check_reference(split, n, _n_train(n, test_fraction), seed, "the first int((1 - test_fraction) * n) indices")
 
 
 # ---------------------------------------------------------------- q2: standardise
