@@ -1,6 +1,6 @@
 """The course's Sphinx extension: what the book's site needs beyond Jupyter Book and its theme.
 
-- `math_svg`: math typeset at build time (SVG from MathJax in Node.js), so pages need no math script.
+- `typeset_math`: math typeset at build time (MathJax in Node.js), so pages need no math script.
 - `theme`: fixes to the theme: navigation buttons that work on every screen, no duplicated icon
   payload, focus rings, code that fits, the colour mode of the reader's system.
 - `pages`: each page's description, OpenGraph tags and last-updated date; exercise pages' edit link
@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-from . import figure_numbers, going_deeper, math_svg, omitted, pages, theme
+from . import figure_numbers, going_deeper, typeset_math, omitted, pages, theme
 
 
 def setup(app):  # noqa: ANN001, ANN201
-    for part in (math_svg, theme, pages, going_deeper, figure_numbers, omitted):
+    for part in (typeset_math, theme, pages, going_deeper, figure_numbers, omitted):
         part.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,15 @@
-"""Math typeset when the site is built: SVG in the page, no MathJax script for the reader to download.
+"""Math typeset when the book is built: no MathJax script for the reader to download.
 
-A Sphinx HTML math renderer (`html_math_renderer = "course_svg"`) sends each formula to MathJax running
-in Node.js (`typeset.js`, one process for the whole build) and writes the SVG it returns, with the
+A Sphinx HTML math renderer (`html_math_renderer = "course_mathjax"`) sends each formula to MathJax
+running in Node.js (`typeset.js`, one process for the whole build) and writes what it returns, with the
 formula's MathML for screen readers. Math is then readable as soon as the text is, and a chapter's
 first visit no longer waits for a 660 KiB script. A TeX error is a build warning (so the strict build
 fails) at the formula's source line.
+
+`course_math_output` chooses the output: "svg" (the site: each formula draws its own glyphs, nothing
+else to load) or "chtml" (the PDF, tools/book_pdf.py: text in MathJax's web fonts, copied to
+`_static/mathjax-fonts/`, which Chromium embeds once instead of repeating every glyph's outline; the
+PDF is then several times smaller and prints faster).
 
 Without Node.js or the npm packages (`npm ci`, which `make` runs), the book falls back to MathJax in the
 browser, served from the site (`mathjax_path` in `_config.yml`), and says so in the build log.
@@ -15,6 +20,7 @@ from __future__ import annotations
 import atexit
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,20 +30,26 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-RENDERER = "course_svg"
+RENDERER = "course_mathjax"
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 WORKER = HERE / "typeset.js"
 STYLESHEET = "course-math.css"
+FONTS = "mathjax-fonts"
+MATHJAX_FONTS = REPO / "node_modules" / "mathjax-full" / "es5" / "output" / "chtml" / "fonts" / "woff-v2"
 
 
 class Typesetter:
-    """One Node.js process running MathJax; `svg(tex, display)` returns the formula as HTML."""
+    """One Node.js process running MathJax; `html(tex, display)` returns the typeset formula."""
 
-    def __init__(self, node: str) -> None:
+    def __init__(self, node: str, output: str = "svg") -> None:
+        if output not in ("svg", "chtml"):
+            raise ValueError(f"course_math_output must be svg or chtml, not {output!r}")
+        self.output = output
+        self._pid = os.getpid()
         self._process = subprocess.Popen(
-            [node, str(WORKER)], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-            encoding="utf-8",
+            [node, str(WORKER), output, FONTS], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True, encoding="utf-8",
         )
         atexit.register(self.close)
 
@@ -61,8 +73,8 @@ class Typesetter:
         return self._ask({"stylesheet": True})["css"]
 
     def close(self) -> None:
-        """End the Node.js process."""
-        if self._process.poll() is None:
+        """End the Node.js process (only the process that started it does)."""
+        if self._pid == os.getpid() and self._process.poll() is None:
             self._process.stdin.close()
             self._process.wait(timeout=10)
 
@@ -78,12 +90,17 @@ def node_available() -> str | None:
 _typesetter: Typesetter | None = None
 
 
-def _typeset(self, node: nodes.Element, tex: str, display: bool) -> str:  # noqa: ANN001 (a translator)
+def typesetter(output: str) -> Typesetter:
+    """The build's MathJax process (a new one in a forked writer process, which cannot share its pipes)."""
     global _typesetter
-    if _typesetter is None:
-        _typesetter = Typesetter(node_available())
+    if _typesetter is None or _typesetter._pid != os.getpid() or _typesetter.output != output:
+        _typesetter = Typesetter(node_available(), output)
+    return _typesetter
+
+
+def _typeset(self, node: nodes.Element, tex: str, display: bool) -> str:  # noqa: ANN001 (a translator)
     try:
-        return _typesetter.html(tex, display)
+        return typesetter(self.builder.config.course_math_output).html(tex, display)
     except ValueError as error:
         logger.warning("TeX error in %r: %s", tex, error, location=node)
         return f'<code class="math-error">{self.encode(tex)}</code>'
@@ -129,10 +146,10 @@ def _choose_renderer(app, config) -> None:  # noqa: ANN001 (Sphinx's event signa
 def _write_stylesheet(app, exception) -> None:  # noqa: ANN001
     if exception is not None or getattr(app.builder, "math_renderer_name", None) != RENDERER:
         return
-    global _typesetter
-    if _typesetter is None:
-        _typesetter = Typesetter(node_available())
-    (Path(app.outdir) / "_static" / STYLESHEET).write_text(_typesetter.stylesheet(), encoding="utf-8")
+    static = Path(app.outdir) / "_static"
+    (static / STYLESHEET).write_text(typesetter(app.config.course_math_output).stylesheet(), encoding="utf-8")
+    if app.config.course_math_output == "chtml":
+        shutil.copytree(MATHJAX_FONTS, static / FONTS, dirs_exist_ok=True)
 
 
 def _copy_mathjax(app, exception) -> None:  # noqa: ANN001
@@ -154,6 +171,7 @@ def _register_stylesheet(app) -> None:  # noqa: ANN001
 
 def setup(app) -> None:  # noqa: ANN001
     """Register the renderer; choose it when Node.js and MathJax are installed."""
+    app.add_config_value("course_math_output", "svg", "html", types=[str])
     app.add_html_math_renderer(RENDERER, (visit_inline, None), (visit_block, None))
     app.connect("config-inited", _choose_renderer)
     app.connect("builder-inited", _register_stylesheet)
