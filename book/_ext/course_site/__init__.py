@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from . import figure_numbers, going_deeper, typeset_math, omitted, pages, theme
+from . import figure_numbers, going_deeper, omitted, pages, theme, typeset_math
 
 
 def setup(app):  # noqa: ANN001, ANN201

@@ -8,7 +8,11 @@
 //    button is passed on to the hidden one, whose handlers then do what the theme meant: open the
 //    drawer below 992 px, collapse the sidebar above. Remove this once the themes bind every button.
 //
-// 2. Print the whole of a "Going deeper" block: the browser's print opens every folded block first.
+// 2. Let the keyboard scroll a display formula wider than the column (a phone shows many): it becomes a
+//    tab stop while it overflows, as the theme does for wide code blocks (WCAG 2.1.1; axe-core's
+//    scrollable-region-focusable).
+//
+// 3. Print the whole of a "Going deeper" block: the browser's print opens every folded block first.
 "use strict";
 
 (() => {
@@ -35,6 +39,20 @@
     });
   };
 
+  const wideFormulasTakeFocus = () => {
+    const update = () => {
+      document.querySelectorAll('div.math > mjx-container[display="true"]').forEach((formula) => {
+        if (formula.scrollWidth > formula.clientWidth) {
+          formula.tabIndex = 0;
+        } else {
+          formula.removeAttribute("tabindex");
+        }
+      });
+    };
+    update();
+    window.addEventListener("resize", update);
+  };
+
   const openDeepDivesForPrint = () => {
     window.addEventListener("beforeprint", () => {
       document.querySelectorAll("details.going-deeper").forEach((block) => {
@@ -52,6 +70,7 @@
   const start = () => {
     forwardToggleClicks(".primary-toggle");
     forwardToggleClicks(".secondary-toggle");
+    wideFormulasTakeFocus();
     openDeepDivesForPrint();
   };
   if (document.readyState === "loading") {

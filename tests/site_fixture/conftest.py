@@ -1,0 +1,1 @@
+collect_ignore_glob = ["**/*.ipynb"]  # the fixture notebook is executed by tests/test_site_fixture.py, not by nbval
