@@ -28,18 +28,19 @@ OUT = ROOT / "_build" / "pdf"
 CHROMIUM = Path("/usr/bin/chromium")
 SITES = [ROOT / "_build" / "html", ROOT / "_build" / "student" / "_build" / "html"]
 
+SIDE_MARGIN_MM = 15
 # The print style of the PDF alone (the site's own print rules are in book/_ext/course_site/static/course.css).
-PRINT_CSS = """
-@page { size: A4; margin: 16mm 15mm 18mm 15mm; }
-html { font-size: 10.5pt; }
+PRINT_CSS = f"""
+@page {{ size: A4; margin: 16mm {SIDE_MARGIN_MM}mm 18mm {SIDE_MARGIN_MM}mm; }}
+html {{ font-size: 10.5pt; }}
 /* Each page of the book (a chapter, an exercise) starts a new sheet. */
-span[id^="document-"] + section { break-before: page; }
-h1, h2, h3, h4 { break-after: avoid; }
-div.cell, figure, table, div.math { break-inside: avoid; }
-div.cell_output pre, div.cell_input pre { break-inside: auto; }
-.bd-container__inner, .bd-main, .bd-content, .bd-article-container { max-width: none !important;
-  width: 100% !important; padding: 0 !important; margin: 0 !important; }
-a { color: inherit; text-decoration: none; }
+span[id^="document-"] + section {{ break-before: page; }}
+h1, h2, h3, h4 {{ break-after: avoid; }}
+div.cell, figure, table, div.math {{ break-inside: avoid; }}
+div.cell_output pre, div.cell_input pre {{ break-inside: auto; }}
+.bd-container__inner, .bd-main, .bd-content, .bd-article-container {{ max-width: none !important;
+  width: 100% !important; padding: 0 !important; margin: 0 !important; }}
+a {{ color: inherit; text-decoration: none; }}
 """
 FOOTER = ('<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
           '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
