@@ -6,7 +6,8 @@ edit it, and the book's PDF in its download menu.
 - "Last updated on ..." in the footer: the date of the last commit that changed the page's source (today
   when the source has uncommitted changes; nothing when git cannot tell).
 - Exercise pages are generated from their solution (`make exercises`), so their "Suggest edit" link opens
-  the solution's source, the file a contributor must change.
+  the solution's source, the file a contributor must change; a build without solutions (the student
+  site) has no such link.
 - The download menu offers the whole book as a PDF (`make pdf`, file name `course_pdf` in `_config.yml`)
   instead of the browser's print of one page.
 """
@@ -21,6 +22,8 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.util import logging
+
+from .omitted import is_excluded
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +109,14 @@ def _last_updated(app, pagename: str, context: dict) -> None:  # noqa: ANN001
 def _buttons(app, pagename: str, context: dict) -> None:  # noqa: ANN001
     pdf = app.config.course_pdf
     for group in context.get("header_buttons", []):
-        for button in group.get("buttons", []):
+        buttons = group.get("buttons", [])
+        for button in list(buttons):
             label = button.get("label")
             if label == "source-edit-button" and pagename.startswith("exercises/"):
+                solution = "solutions/" + pagename.split("/", 1)[1]
+                if is_excluded(solution, app.config.exclude_patterns):
+                    buttons.remove(button)
+                    continue
                 button["url"] = re.sub(r"/exercises/([^/]+)$", r"/solutions/\1", button["url"])
                 button["text"] = "Edit the solution"
                 button["tooltip"] = "The exercise is generated from its solution: edit that"
