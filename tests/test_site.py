@@ -407,7 +407,7 @@ def test_every_control_shows_where_the_keyboard_is(browser, site_url):
             context.close()
 
 
-def test_a_chapters_first_visit_is_light(browser, site_url, capsys):
+def test_a_chapters_first_visit_is_light(browser, site_url, record_property):
     """Everything a first visit downloads, gzip-compressed as a web server sends it, for every chapter."""
     weights = {}
     for path in [p for p in CONTENT_PAGES if p.parts[0] == "chapters"]:
@@ -429,9 +429,9 @@ def test_a_chapters_first_visit_is_light(browser, site_url, capsys):
             weights[path] = (sum(sizes.values()), len(sizes))
         finally:
             context.close()
-    with capsys.disabled():
-        print("\nfirst visit, gzip:", ", ".join(f"{p.stem[:2]} {w / 1000:.0f} kB ({n} files)"
-                                                for p, (w, n) in weights.items()))
+    # Printed at the end of the run, with the slowest notebooks (conftest.py).
+    record_property("measured", "a chapter's first visit, gzip: " + ", ".join(
+        f"{p.stem[:2]} {w / 1000:.0f} kB ({n} files)" for p, (w, n) in weights.items()))
     heavy = {str(p): w for p, (w, _) in weights.items() if w > FIRST_VISIT_LIMIT}
     assert not heavy, f"over {FIRST_VISIT_LIMIT / 1e6} MB gzip on a first visit: {heavy}"
 
