@@ -56,6 +56,8 @@ book-student: $(STAMP) $(NODE_IF_ANY)
 	$(BIN)/python -m tools.student_book
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going \
 	    --toc _build/student/_toc.yml --config _build/student/_config.yml --path-output _build/student
+	@# the book's PDF, which its pages link, when `make pdf` has made it
+	@if ls _build/pdf/*.pdf >/dev/null 2>&1; then cp _build/pdf/*.pdf _build/student/_build/html/; fi
 	@echo "The student site (no solutions) is in _build/student/_build/html/."
 
 # The whole book (chapters and exercises) as one PDF, printed by Chromium from the same sources; copied
@@ -72,8 +74,7 @@ nbval: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory build
-	$(MAKE) --no-print-directory book-student
-	$(MAKE) --no-print-directory pdf
+	$(MAKE) --no-print-directory -j2 book-student pdf
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL_FLAGS) tests $(NOTEBOOK_DIRS)
 
 # Re-execute notebooks in place after editing them: all of chapters/ and solutions/, or NB="a.ipynb b.ipynb".

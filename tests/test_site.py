@@ -235,13 +235,24 @@ _MAIN_TEXT = "() => (document.querySelector('main') || document.body).innerText"
 
 
 def check_page(context, url: str, *, phone: bool = False) -> tuple[list[str], dict]:  # noqa: ANN001
-    """Load one page; return its problems and what it showed (links, figures, code cells)."""
+    """Load one page; return its problems and what it showed (links, figures, code cells, bytes loaded)."""
     page = context.new_page()
     problems: list[str] = []
+    sizes: dict[str, int] = {}
+
+    def record(response) -> None:  # noqa: ANN001
+        try:
+            body = response.body()
+        except Exception:  # a redirect or an aborted request has no body
+            return
+        sizes[response.url] = min(len(body), len(gzip.compress(body, 6)))  # as a web server would send it
+
+    page.on("response", record)
     page.on("console", lambda m: problems.append(f"console error: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     try:
         page.goto(url, wait_until="load")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         text = page.evaluate(_MAIN_TEXT)
         for raw in ("$$", "\\(", "\\[", "\\frac"):
             if raw in text:
@@ -261,22 +272,30 @@ def check_page(context, url: str, *, phone: bool = False) -> tuple[list[str], di
             problems.append(f"the page is {width} px wide on a {PHONE['width']} px phone")
         problems += [f"axe: {v}" for v in axe_violations(page)]
         return problems, {"links": page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)"),
-                          "figures": page.evaluate(FIGURES), "code": page.evaluate(CODE_FITS, CODE_COLUMNS)}
+                          "figures": page.evaluate(FIGURES), "code": page.evaluate(CODE_FITS, CODE_COLUMNS),
+                          "bytes": sum(sizes.values()), "files": len(sizes)}
     finally:
         page.close()
 
 
 @pytest.fixture(scope="module")
 def visited(browser, site_url):
-    """Every page loaded on a desktop (light) and on a phone (dark): {(page, "desktop"|"phone"): results}."""
+    """Every page loaded on a desktop (light) and on a phone (dark): {(page, "desktop"|"phone"): results}.
+
+    Each desktop page is a first visit (a new browser context, nothing cached), so its bytes are what a
+    new reader downloads."""
     results = {}
-    for name, viewport, scheme in (("desktop", DESKTOP, "light"), ("phone", PHONE, "dark")):
-        context = new_context(browser, viewport, scheme)
-        try:
-            for path in CONTENT_PAGES:  # index.html only forwards
-                results[path, name] = check_page(context, site_url + path.as_posix(), phone=name == "phone")
-        finally:
-            context.close()
+    phone = new_context(browser, PHONE, "dark")
+    try:
+        for path in CONTENT_PAGES:  # index.html only forwards
+            desktop = new_context(browser, DESKTOP, "light")
+            try:
+                results[path, "desktop"] = check_page(desktop, site_url + path.as_posix())
+            finally:
+                desktop.close()
+            results[path, "phone"] = check_page(phone, site_url + path.as_posix(), phone=True)
+    finally:
+        phone.close()
     return results
 
 
@@ -407,28 +426,11 @@ def test_every_control_shows_where_the_keyboard_is(browser, site_url):
             context.close()
 
 
-def test_a_chapters_first_visit_is_light(browser, site_url, record_property):
+def test_a_chapters_first_visit_is_light(visited, record_property):
     """Everything a first visit downloads, gzip-compressed as a web server sends it, for every chapter."""
-    weights = {}
-    for path in [p for p in CONTENT_PAGES if p.parts[0] == "chapters"]:
-        context = new_context(browser, DESKTOP)
-        try:
-            page = context.new_page()
-            sizes: dict[str, int] = {}
-
-            def record(response, sizes=sizes):  # noqa: ANN001
-                try:
-                    body = response.body()
-                except Exception:  # a redirect or an aborted request has no body
-                    return
-                sizes[response.url] = min(len(body), len(gzip.compress(body, 6)))
-
-            page.on("response", record)
-            page.goto(site_url + path.as_posix(), wait_until="networkidle")
-            page.evaluate("() => document.fonts.ready.then(() => true)")
-            weights[path] = (sum(sizes.values()), len(sizes))
-        finally:
-            context.close()
+    weights = {path: (seen["bytes"], seen["files"]) for (path, where), (_, seen) in visited.items()
+               if where == "desktop" and path.parts[0] == "chapters"}
+    assert weights and all(files > 10 for _, files in weights.values()), weights
     # Printed at the end of the run, with the slowest notebooks (conftest.py).
     record_property("measured", "a chapter's first visit, gzip: " + ", ".join(
         f"{p.stem[:2]} {w / 1000:.0f} kB ({n} files)" for p, (w, n) in weights.items()))

@@ -8,7 +8,8 @@ has bookmarks (one per heading), page numbers, and links inside it.
 Steps: write a config and table of contents for the build into `_build/pdf/` (the student book's, see
 tools/student_book.py), build `singlehtml` from them, print it with Debian's Chromium through
 Playwright, then copy the PDF into the built sites (`_build/html/`, and the student site when it is
-built), where every page's download menu links to it.
+built; `make book-student` copies it too when it finishes later), where every page's download menu
+links to it.
 """
 
 from __future__ import annotations
@@ -109,7 +110,9 @@ def main() -> int:
     page = build_single_page()
     built = time.perf_counter()
     target = OUT / name
-    print_pdf(page, target)
+    partial = target.with_suffix(".part")
+    print_pdf(page, partial)
+    partial.replace(target)  # whole or not at all: `make book-student` may copy it meanwhile
     for site in SITES:
         if site.is_dir():
             shutil.copyfile(target, site / name)
