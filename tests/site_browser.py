@@ -138,7 +138,7 @@ def figure_problems(figure: dict, min_points: float, dpi: float) -> list[str]:
     elif smallest < figure["captionPx"] - 0.05:
         problems.append(f"{figure['src']}: its smallest text is {smallest:.1f} px on this screen, below the "
                         f"caption's {figure['captionPx']:.1f} px (figure {css_width:.0f} CSS px wide shown at "
-                        f"{figure['shownWidth']:.0f}): keep figures at most 5 in wide, stack panels")
+                        f"{figure['shownWidth']:.0f}): keep figures 4 in wide (the course style's), stack panels")
     return problems
 
 
