@@ -1,1 +1,2 @@
-collect_ignore_glob = ["**/*.ipynb"]  # the fixture notebook is executed by tests/test_site_fixture.py, not by nbval
+# The fixture notebook is executed by tests/test_site_fixture.py, not by nbval.
+collect_ignore_glob = ["**/*.ipynb"]
