@@ -17,7 +17,7 @@ NBVAL_FLAGS := --nbval --nbval-current-env --nbval-cell-timeout=120 \
                --nbval-sanitize-with tools/nbval_sanitize.cfg
 NOTEBOOK_DIRS := chapters solutions exercises
 
-.PHONY: venv node book book-student build pdf test nbval lint refresh exercises grade lab lock clean
+.PHONY: venv node book book-student build pdf binder-env test nbval lint refresh exercises grade lab lock clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -65,16 +65,23 @@ book-student: $(STAMP) $(NODE_IF_ANY)
 pdf: $(STAMP) $(NODE_IF_ANY)
 	$(BIN)/python -m tools.book_pdf
 
+# A fresh environment built from binder/ alone, as Binder builds it (tools/binder_env.py); tests/test_binder.py
+# runs a chapter and an exercise in it.
+binder-env: $(STAMP)
+	$(BIN)/python -m tools.binder_env
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL_FLAGS) $(NOTEBOOK_DIRS)
 
+# The site, the student site, the PDF and the Binder environment are built side by side (the last mostly
+# waits on the disk); then the PDF goes into both sites, and the tests run.
 test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory build
-	$(MAKE) --no-print-directory -j2 book-student pdf
+	$(MAKE) --no-print-directory -j4 build book-student pdf binder-env
+	$(BIN)/python -m tools.book_pdf --copy
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL_FLAGS) tests $(NOTEBOOK_DIRS)
 
 # Re-execute notebooks in place after editing them: all of chapters/ and solutions/, or NB="a.ipynb b.ipynb".

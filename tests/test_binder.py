@@ -58,63 +58,38 @@ def test_every_notebook_dependency_is_on_binder():
 # --- a fresh environment built from binder/, as repo2docker builds it ----------------------------------------
 
 BINDER_NOTEBOOKS = ["chapters/04_autograd.ipynb", "exercises/04_autograd.ipynb"]
-
-
-def binder_requirements_here(text: str) -> str:
-    """binder/requirements.txt as this machine can resolve it: without PyTorch's index, which only the
-    package registries can be reached from here (pip then takes torch 2.13.0+cpu from the local wheel)."""
-    kept = [line for line in text.splitlines() if not line.startswith("--extra-index-url")]
-    assert len(kept) == len(text.splitlines()) - 1, "binder/requirements.txt names no extra index"
-    return "\n".join(kept) + "\n"
-
-
-def test_a_fresh_binder_environment_runs_a_chapter_and_an_exercise(tmp_path):
-    """Build a new virtual environment from binder/ alone (requirements, then postBuild) and execute a
-    chapter and an exercise in its own kernel: nothing may come from the project's .venv."""
-    import os
-    import subprocess
-    import sys
-
-    assert f"python-{sys.version_info.major}.{sys.version_info.minor}" == \
-        (ROOT / "binder/runtime.txt").read_text().strip(), "run the tests with the Python that Binder uses"
-    repo = tmp_path / "repo"
-    (repo / "binder").mkdir(parents=True)
-    (repo / "binder" / "requirements.txt").write_text(
-        binder_requirements_here((ROOT / "binder/requirements.txt").read_text(encoding="utf-8")), encoding="utf-8")
-    (repo / "constraints.txt").write_bytes((ROOT / "constraints.txt").read_bytes())  # what `-c ../` points at
-    env = tmp_path / "env"
-    python = env / "bin" / "python"
-    quiet = {"check": True, "capture_output": True, "text": True}
-    clean = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    clean.update(PATH=f"{env / 'bin'}:{clean['PATH']}", JUPYTER_PATH=str(env / "share" / "jupyter"),
-                 JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"))
-    subprocess.run([sys.executable, "-m", "venv", str(env)], **quiet)
-    install = subprocess.run([str(python), "-m", "pip", "install", "--no-compile", "--disable-pip-version-check",
-                              "-q", "-r", str(repo / "binder" / "requirements.txt")], env=clean,
-                             capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr[-3000:]
-    post_build = subprocess.run(["bash", str(ROOT / "binder" / "postBuild")], cwd=ROOT, env=clean,
-                                capture_output=True, text=True)
-    assert post_build.returncode == 0, post_build.stderr[-3000:]
-    run = """
-import sys, nbformat
+_RUN = """
+import pathlib, sys, nbformat
 from nbclient import NotebookClient
 for path in sys.argv[1:]:
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
     NotebookClient(nb, kernel_name="python3", timeout=300,
-                   resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}).execute()
+                   resources={"metadata": {"path": str(pathlib.Path(path).parent)}}).execute()
     print(path, nb.cells[-1].outputs[0]["text"].strip())
 """
-    result = subprocess.run([str(python), "-c", run, *[str(ROOT / p) for p in BINDER_NOTEBOOKS]], env=clean,
-                            capture_output=True, text=True, timeout=600)
+
+
+def test_a_fresh_binder_environment_runs_a_chapter_and_an_exercise(tmp_path):
+    """A new virtual environment from binder/ alone (requirements, then postBuild) runs a chapter and an
+    exercise in its own kernel: nothing may come from the project's .venv. `make test` builds it
+    (`make binder-env`) while the books are built; a run of this test alone builds its own."""
+    import subprocess
+
+    from tools.binder_env import ENV, build, current, environment
+
+    env = ENV if current(ENV) else build(tmp_path / "env")
+    result = subprocess.run([str(env / "bin" / "python"), "-c", _RUN, *[str(ROOT / p) for p in BINDER_NOTEBOOKS]],
+                            env=environment(env), capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     for path in BINDER_NOTEBOOKS:
         assert f"{ROOT / path} {env}" in result.stdout, result.stdout  # ran to the end, in Binder's kernel
 
 
 def test_binder_requirements_are_adapted_only_by_the_index():
+    from tools.binder_env import requirements_here
+
     text = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
-    here = binder_requirements_here(text)
+    here = requirements_here(text)
     assert "ipykernel==" in here and "-c ../constraints.txt" in here and "torch==2.13.0+cpu" in here
-    assert "download.pytorch.org" not in here
+    assert "download.pytorch.org" not in here and len(here.splitlines()) == len(text.splitlines()) - 1
