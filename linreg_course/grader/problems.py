@@ -46,6 +46,17 @@ def linear_data(rng: np.random.Generator, n: int, d: int, k: int, loc: float = 1
     return X, X @ W.T + b + rng.normal(0.0, noise, (n, k))
 
 
+def offset_inputs(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """Inputs [n, d] with positive offsets (means 2 to 10), like the crop data, so that the bias matters."""
+    return rng.normal(rng.uniform(2, 10, d), rng.uniform(0.5, 3, d), (n, d))
+
+
+def least_squares(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The least-squares (W [k, d], b [k]) of Y ≈ X Wᵀ + b, in float64."""
+    theta, *_ = np.linalg.lstsq(with_ones(X), Y, rcond=None)
+    return theta[:-1].T, theta[-1]
+
+
 def with_ones(X: np.ndarray) -> np.ndarray:
     """X̃ = [X 1]: the column of ones that turns the bias into a weight, last."""
     return np.column_stack([X, np.ones(len(X))])

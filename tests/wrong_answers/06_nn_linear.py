@@ -75,8 +75,11 @@ def sum_lr(lr: float, N: int, k: int) -> float:
     """The learning rate for reduction="sum" that reproduces the steps of reduction="mean" at lr."""
     return lr / N
 '''),
-    "thinks_it_flattens": ("q6", "does not fix anything", '''
-answer = "c"
+    "row_target_taken_as_column": ("q6", "that is what [N] against [N, 1] does", '''
+answer = "b"  # the chapter: [N] against a target of another shape broadcasts to [N, N]
+'''),
+    "same_numbers_no_warning": ("q6", "warns whenever the two sizes differ", '''
+answer = "d"
 '''),
 }
 
