@@ -62,10 +62,11 @@ def student_notebook(key: str, answers: dict[str, str], calling: bool = True) ->
     return edited
 
 
-def run_notebook(sources: list[str]) -> dict:
-    """Execute the cells in one fresh namespace, skipping `check` cells; errors are the student's, not ours."""
+def run_notebook(sources: list[str], namespace: dict | None = None) -> dict:
+    """Execute the cells in one namespace (a fresh one unless given), skipping `check` cells; errors are the
+    student's, not ours."""
     transformer = TransformerManager()
-    namespace: dict = {"__name__": "__main__"}
+    namespace = {"__name__": "__main__"} if namespace is None else namespace
     for source in sources:
         if CHECK_CALL.match(source.strip()):
             continue
