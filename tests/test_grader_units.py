@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from linreg_course.grader import Checker
-from linreg_course.grader.compare import check_gradient, check_shape
+from linreg_course.grader.compare import (
+    as_choice,
+    as_float,
+    as_floats,
+    as_items,
+    as_number,
+    check_close,
+    check_gradient,
+    check_number,
+    check_precision,
+    check_shape,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, NamespaceCaller, questions_for, run_question
+from linreg_course.grader.execute import grade
 from linreg_course.grader.generate import PLACEHOLDER_CALL, SolutionMarkupError, strip_solutions
 from linreg_course.grader.kernel import STAND_IN_MODULE
+from linreg_course.grader.reports import count_tests
 
 
 def test_strip_keeps_signature_and_docstring():
@@ -104,3 +119,74 @@ def test_stand_ins_replace_other_questions_functions_and_come_back():
     # q2's own tests see the student's function
     result = run_question(questions["q2"], NamespaceCaller(namespace))
     assert result.points == 0 and "must not run" in result.tests[0].message
+
+
+# ---------------------------------------------------------------- the type policy (book/exercises.md)
+
+
+def test_a_number_is_any_single_number_but_not_text_nor_a_bool():
+    for value in (2.5, np.float32(2.5), np.array([[2.5]]), torch.tensor(2.5), torch.tensor([2.5], dtype=torch.float64)):
+        assert as_number(value, "x") == 2.5
+    for value, words in (("1", "not text"), (b"1", "not text"), (True, "not True"), (np.array(["1"]), "not text"),
+                         (None, "not None"), (np.ones(3), "single number")):
+        with pytest.raises(Fail, match=words):
+            as_number(value, "x")
+
+
+def test_a_plain_float_refuses_only_a_tensor_still_in_a_graph():
+    w = torch.tensor(3.0, requires_grad=True)
+    assert as_float(torch.tensor(1.5), "loss") == 1.5 and as_float(np.float64(1.5), "loss") == 1.5
+    with pytest.raises(Fail, match="still requires a gradient"):
+        as_float(w * 2, "loss")
+    assert list(as_floats([1.0, torch.tensor(2.0), np.float32(3.0)], "history", 3)) == [1.0, 2.0, 3.0]
+    assert list(as_floats(torch.tensor([1.0, 2.0]), "history", 2)) == [1.0, 2.0]
+    with pytest.raises(Fail, match="still requires a gradient"):
+        as_floats([w * 2], "history", 1)
+    with pytest.raises(Fail, match="should hold 3 numbers"):
+        as_floats([1.0, 2.0], "history", 3)
+
+
+def test_pairs_may_be_tuples_or_lists_and_choices_any_case():
+    assert as_items([1, 2], 2, "f", "a pair (W, b)") == (1, 2) == as_items((1, 2), 2, "f", "a pair (W, b)")
+    assert as_items(np.array([1.0, 2.0]), 2, "f", "a pair") == (1.0, 2.0)
+    with pytest.raises(Fail, match=r"should return a pair \(W, b\), not a list of 3"):
+        as_items([1, 2, 3], 2, "f", "a pair (W, b)")
+    assert as_choice(" (B) ", "answer", "abc") == "b" == as_choice("b", "answer", "abc")
+    with pytest.raises(Fail, match='one of the strings "a", "b", "c"'):
+        as_choice(2, "answer", "abc")
+
+
+def test_float32_is_named_when_it_is_the_only_difference():
+    want = np.array([1.0, 2.0, 3.0]) / 7
+    with pytest.raises(Fail, match="it is float32"):
+        check_close(want.astype(np.float32), want, "theta", rtol=1e-9)
+    with pytest.raises(Fail, match="float32's rounding error"):
+        check_number(float(np.float32(want[0])), float(want[0]), "mse", rtol=1e-9)
+    with pytest.raises(Fail, match="not right") as failure:
+        check_number(1.1 * want[0], float(want[0]), "mse", rtol=1e-9)
+    assert "float32" not in str(failure.value)
+    with pytest.raises(Fail, match="is float32"):
+        check_precision(torch.zeros(2), "W")
+    check_precision(torch.zeros(2, dtype=torch.float64), "W")
+
+
+def test_shapes_name_an_extra_dimension_without_blaming_predictions():
+    with pytest.raises(Fail, match=r"dimension of size 1 too many or too few") as failure:
+        check_shape(np.zeros((1, 3)), (3,), "mu")
+    assert "prediction" not in str(failure.value) and "weight" not in str(failure.value)
+
+
+def test_first_mistake_names_one_mistake_and_never_the_right_answer():
+    assert first_mistake(2.0, [(1.0, "one"), (2.0, "two"), (2.0, "also two")], match=np.isclose) == "two"
+    assert first_mistake(2.0, [(2.0, "coincides with the answer")], match=np.isclose, right=2.0) is None
+
+
+def test_a_corrupt_notebook_is_reported_as_corrupt_and_counts_as_failed(tmp_path):
+    """A truncated notebook named as exercise 01: status corrupt, zero out of the exercise's maximum, one failed
+    test in the counts that the summary line, report.json and junit.xml share."""
+    path = tmp_path / "01_linear_model.ipynb"
+    path.write_text('{"cells": [{"cell_type": "code", "source": "x = 1"', encoding="utf-8")
+    report = grade(path)
+    assert report["status"] == "corrupt" and report["exercise"] == "01_linear_model"
+    assert report["score"] == 0 < report["max_score"]
+    assert count_tests(report) == (0, sum(len(q["tests"]) for q in report["questions"])) != (0, 0)

@@ -60,6 +60,8 @@ def as_array(value: Any, what: str) -> np.ndarray:
                    "string")
     if isinstance(value, bool | np.bool_):
         raise Fail(f"{what} should be numbers, not {value}")
+    if value is None:
+        raise Fail(f"{what} should be numbers, not None (a `return` missing?)")
     if _is_tensor(value):
         value = value.detach().cpu().numpy() if str(value.dtype) != "torch.bfloat16" else value.detach().float().numpy()
     try:
