@@ -25,6 +25,7 @@ from linreg_course.grader.execute import grade
 from linreg_course.grader.generate import PLACEHOLDER_CALL, SolutionMarkupError, strip_solutions
 from linreg_course.grader.kernel import STAND_IN_MODULE
 from linreg_course.grader.reports import count_tests
+from tools.notebook_settings import ROOT
 
 
 def test_strip_keeps_signature_and_docstring():
@@ -190,3 +191,16 @@ def test_a_corrupt_notebook_is_reported_as_corrupt_and_counts_as_failed(tmp_path
     assert report["status"] == "corrupt" and report["exercise"] == "01_linear_model"
     assert report["score"] == 0 < report["max_score"]
     assert count_tests(report) == (0, sum(len(q["tests"]) for q in report["questions"])) != (0, 0)
+
+
+def test_the_check_output_shown_to_students_is_what_check_prints(capsys):
+    """book/exercises.md shows what `check` prints for an mse that sums: it must be the real output."""
+    def mse(y_hat, y):
+        if y_hat.shape != y.shape:
+            raise ValueError("shapes differ")
+        return float(np.sum((y_hat - y) ** 2))
+
+    Checker("01_linear_model")("q1", namespace={"mse": mse})
+    page = (ROOT / "book" / "exercises.md").read_text(encoding="utf-8")
+    shown = page.split("```text\n", 1)[1].split("```", 1)[0]
+    assert capsys.readouterr().out == shown
