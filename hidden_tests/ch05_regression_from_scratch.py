@@ -3,7 +3,7 @@
 import numpy as np
 
 from linreg_course.grader.core import Fail
-from linreg_course.grader.problems import lam_max
+from linreg_course.grader.problems import lam_max, linear_data
 from linreg_course.grader.questions.ch05_regression_from_scratch import (
     _call_broken,
     _call_fit,
@@ -13,7 +13,6 @@ from linreg_course.grader.questions.ch05_regression_from_scratch import (
     _check_predict,
     _check_train,
     _diagnose_fit,
-    _problem,
     q1,
     q2,
     q3,
@@ -42,7 +41,7 @@ def mse_vectors_and_columns(ctx):
 def train_one_step_three_outputs(ctx):
     """one step and then five steps with one input and three outputs"""
     n = int(ctx.rng.integers(6, 15))
-    X, Y = _problem(ctx, n, 1, 3)
+    X, Y = linear_data(ctx.rng, n, 1, 3)
     W, b, lr = ctx.rng.normal(size=(3, 1)), ctx.rng.normal(size=3), 0.9 / lam_max(X, 3)
     _check_train(ctx, X, Y, W, b, lr, 1)
     _check_train(ctx, X, Y, W, b, lr, 5)
@@ -52,7 +51,7 @@ def train_one_step_three_outputs(ctx):
 def fit_one_input_one_output(ctx):
     """matches the reference with one input and one output"""
     n = int(ctx.rng.integers(10, 30))
-    X, Y = _problem(ctx, n, 1, 1)
+    X, Y = linear_data(ctx.rng, n, 1, 1)
     W, b = _call_fit(ctx, X, Y, 15)
     _diagnose_fit(X, Y, 15, W, b)
 

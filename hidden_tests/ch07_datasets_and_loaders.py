@@ -1,13 +1,13 @@
 """Hidden tests of exercise 07: run by the command-line grader only, never by `check` in the notebook."""
 
 from linreg_course.grader.core import Fail
+from linreg_course.grader.problems import linear_data
 from linreg_course.grader.questions.ch07_datasets_and_loaders import (
     _call_epoch_gradient,
     _call_loader,
     _check_cover,
     _check_randperm,
     _check_steps,
-    _data,
     _diagnose_epoch_gradient,
     _gradient_case,
     _loader_epoch,
@@ -24,7 +24,7 @@ from linreg_course.grader.questions.ch07_datasets_and_loaders import (
 def loader_batch_larger_than_data(ctx):
     """gives one shuffled batch of all rows when batch_size exceeds N"""
     n = int(ctx.rng.integers(12, 20))
-    X, Y = _data(ctx, n, 2, 3)
+    X, Y = linear_data(ctx.rng, n, 2, 3, noise=0.5)
     seed = int(ctx.rng.integers(0, 10_000))
     loader = _call_loader(ctx, X, Y, n + 5, seed)
     epoch = _loader_epoch(loader, X, Y)

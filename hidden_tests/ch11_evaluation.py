@@ -5,17 +5,15 @@ import numpy as np
 from linreg_course.grader.compare import as_array, check_close, check_number
 from linreg_course.grader.core import Fail
 from linreg_course.grader.questions.ch11_evaluation import (
+    _STANDARDISE,
     _call_metrics,
     _call_predict,
     _call_split,
-    _call_standardise,
     _check_curve,
-    _check_mapped,
     _curve_case,
     _metrics_case,
     _predict_case,
     _reference_split,
-    _standardise_case,
     q1,
     q2,
     q3,
@@ -39,9 +37,7 @@ def split_extremes(ctx):
 @q2.test(hidden=True)
 def standardise_single_validation_row(ctx):
     """standardises a single validation row with the training statistics"""
-    x_train, x_val = _standardise_case(ctx, d=3, m=1)
-    z_train, z_val, _, _ = _call_standardise(ctx, x_train, x_val)
-    _check_mapped(z_train, z_val, x_train, x_val)
+    _STANDARDISE.check_maps(ctx, d=3, m=1)
 
 
 @q3.test(hidden=True)

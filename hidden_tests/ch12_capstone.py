@@ -4,14 +4,12 @@ import numpy as np
 
 from linreg_course.grader.core import Fail
 from linreg_course.grader.questions.ch12_capstone import (
+    _STANDARDISE,
     _call_r2,
     _call_split,
-    _call_standardise,
     _call_units,
-    _check_mapped,
     _check_r2,
     _reference_split,
-    _standardise_case,
     q1,
     q2,
     q3,
@@ -34,9 +32,7 @@ def split_chapter_sizes(ctx):
 @q2.test(hidden=True)
 def standardise_one_test_row(ctx):
     """works on one column and a single test row"""
-    x_train, x_test = _standardise_case(ctx, d=1, m=1)
-    z_train, z_test, _, _ = _call_standardise(ctx, x_train, x_test)
-    _check_mapped(z_train, z_test, x_train, x_test)
+    _STANDARDISE.check_maps(ctx, d=1, m=1)
 
 
 @q3.test(hidden=True)

@@ -4,8 +4,8 @@ The mistakes are the same in all three: statistics of the whole data set (the ot
 preprocessing), the sample standard deviation (`torch.std`'s default), the other split's own statistics,
 one number for all the columns, statistics kept as a row [1, d] (`keepdim=True`), and a map that centres
 without scaling or scales without centring. The messages name the arrays as the exercise does (`Words`).
-The test data come from `two_splits`: a training split and another one from a shifted, wider
-distribution, so that the statistics of the training rows, of the other rows and of both all differ.
+Each exercise describes its question with a `Standardising`, which draws the tests' data and calls the
+student's function.
 """
 
 from __future__ import annotations
@@ -35,21 +35,55 @@ def _close(got: np.ndarray, want: np.ndarray, rtol: float) -> bool:
     return close(got, want, rtol, atol=1e-10)
 
 
-def two_splits(rng: np.random.Generator, n: int, m: int, d: int, loc: tuple[float, float] = (-20.0, 80.0),
-               scale: tuple[float, float] = (0.5, 10.0), widen: float = 1.7) -> tuple[np.ndarray, np.ndarray]:
-    """Training rows [n, d] and other rows [m, d], the other ones shifted by 1 to 3 standard deviations and
-    `widen` times as spread out, column by column."""
-    centre, spread = rng.uniform(*loc, d), rng.uniform(*scale, d)
-    x_train = rng.normal(centre, spread, (n, d))
-    return x_train, rng.normal(centre + rng.uniform(1, 3, d) * spread, widen * spread, (m, d))
+@dataclass(frozen=True)
+class Standardising:
+    """An exercise's standardising question: the function it asks for, its words, and the data its tests draw.
 
+    The training rows [n, d] and the other rows [m, d] come from different distributions (the other ones
+    shifted by 1 to 3 standard deviations and `widen` times as spread out, column by column), so that the
+    statistics of the training rows, of the other rows and of both together all differ.
+    """
 
-def call_standardise(ctx: Any, function: str, x_train: np.ndarray, x_other: np.ndarray, w: Words,
-                     tensors: bool) -> tuple[np.ndarray, ...]:
-    """The student's (z_train, z_other, mu, sigma) as arrays, the inputs passed as tensors or as arrays."""
-    args = (tensor(x_train), tensor(x_other)) if tensors else (x_train, x_other)
-    answer = as_items(ctx.call(function, *args), 4, function, f"four things: ({w.z_train}, {w.z_other}, mu, sigma)")
-    return tuple(as_array(a, name) for a, name in zip(answer, (w.z_train, w.z_other, "mu", "sigma"), strict=True))
+    function: str
+    words: Words
+    tensors: bool  # whether the function takes tensors (or NumPy arrays)
+    d: tuple[int, int] = (2, 5)  # the ranges the sizes are drawn from
+    n: tuple[int, int] = (8, 25)
+    m: tuple[int, int] = (4, 10)
+    loc: tuple[float, float] = (-20.0, 80.0)
+    scale: tuple[float, float] = (0.5, 10.0)
+    widen: float = 1.7
+    rtol: float = 1e-7
+
+    def case(self, ctx: Any, d: int | None = None, m: int | None = None,
+             n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Fresh training and other rows (sizes drawn unless given)."""
+        rng = ctx.rng
+        d, m, n = (int(rng.integers(*self.d)) if d is None else d, int(rng.integers(*self.m)) if m is None else m,
+                   int(rng.integers(*self.n)) if n is None else n)
+        centre, spread = rng.uniform(*self.loc, d), rng.uniform(*self.scale, d)
+        x_train = rng.normal(centre, spread, (n, d))
+        return x_train, rng.normal(centre + rng.uniform(1, 3, d) * spread, self.widen * spread, (m, d))
+
+    def call(self, ctx: Any, x_train: np.ndarray, x_other: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The student's (z_train, z_other, mu, sigma) as arrays."""
+        w = self.words
+        args = (tensor(x_train), tensor(x_other)) if self.tensors else (x_train, x_other)
+        answer = as_items(ctx.call(self.function, *args), 4, self.function,
+                          f"four things: ({w.z_train}, {w.z_other}, mu, sigma)")
+        return tuple(as_array(a, name) for a, name in zip(answer, (w.z_train, w.z_other, "mu", "sigma"), strict=True))
+
+    def check_statistics(self, ctx: Any, **sizes: int) -> None:
+        """mu and sigma are the training columns' means and population stds, on fresh rows."""
+        x_train, x_other = self.case(ctx, **sizes)
+        _, _, mu, sigma = self.call(ctx, x_train, x_other)
+        check_statistics(mu, sigma, x_train, x_other, self.words, self.rtol)
+
+    def check_maps(self, ctx: Any, **sizes: int) -> None:
+        """Both splits go through the map of the training statistics, on fresh rows."""
+        x_train, x_other = self.case(ctx, **sizes)
+        z_train, z_other, _, _ = self.call(ctx, x_train, x_other)
+        check_mapped(z_train, z_other, x_train, x_other, self.words, self.rtol)
 
 
 def statistics_mistakes(x_train: np.ndarray, x_other: np.ndarray, w: Words) -> list[tuple[np.ndarray, np.ndarray, str]]:

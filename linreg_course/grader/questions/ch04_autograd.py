@@ -278,16 +278,11 @@ def _line_data(ctx, n: int, loc: float, scale: float):
     return x, y
 
 
-def _lam_max(x: np.ndarray) -> float:
-    """λ_max of the Hessian of the one-input model's MSE."""
-    return lam_max(x[:, None])
-
-
 @q2.test()
 def descend_fresh(ctx):
     """matches the reference loop on fresh data (up to 10 steps)"""
     x, y = _line_data(ctx, int(ctx.rng.integers(8, 30)), 5.0, 3.0)
-    lr = float(0.5 / _lam_max(x))
+    lr = float(0.5 / lam_max(x[:, None]))
     _check_descend(ctx, x, y, float(ctx.rng.normal(0, 2)), float(ctx.rng.normal(0, 5)), lr,
                    int(ctx.rng.integers(5, 11)))
 
@@ -304,7 +299,7 @@ def descend_one_step(ctx):
 def descend_many_steps(ctx):
     """40 steps at a learning rate near the limit match the loop that zeroes its gradients"""
     x, y = _line_data(ctx, int(ctx.rng.integers(10, 40)), -2.0, 5.0)
-    lr = float(0.9 / _lam_max(x))
+    lr = float(0.9 / lam_max(x[:, None]))
     _check_descend(ctx, x, y, 0.0, 0.0, lr, 40)
 
 
@@ -325,7 +320,7 @@ def descend_types(ctx):
     """returns the tensors w and b (still requiring a gradient) and a list of Python floats"""
     x, y = _line_data(ctx, int(ctx.rng.integers(6, 20)), 3.0, 2.0)
     steps = int(ctx.rng.integers(3, 7))
-    lr = float(0.5 / _lam_max(x))
+    lr = float(0.5 / lam_max(x[:, None]))
     got = _run(ctx, "descend", tensor(0.5, True), tensor(-1.0, True), tensor(x), tensor(y), lr, steps)
     _check_types(got[3], steps, "descend")
 
@@ -334,7 +329,7 @@ def descend_types(ctx):
 
 
 def _ref_train(x, y, steps: int, lr: float | None = None):
-    return _ref_descend(0.0, 0.0, x, y, 1 / _lam_max(x) if lr is None else lr, steps)
+    return _ref_descend(0.0, 0.0, x, y, 1 / lam_max(x[:, None]) if lr is None else lr, steps)
 
 
 def _first_loss(h0: float, x: np.ndarray, y: np.ndarray) -> None:
@@ -354,7 +349,7 @@ def _first_loss(h0: float, x: np.ndarray, y: np.ndarray) -> None:
 
 def _diagnose_train(ctx, x, y, got: tuple, steps: int) -> None:
     """`Fail` naming what is wrong in `train`, from the learning rate its first step reveals."""
-    lam = _lam_max(x)
+    lam = lam_max(x[:, None])
     limit, want = 2 / lam, 1 / lam
     _name_mistake(got, (0.0, 0.0), x, y, want, steps)
     w1, b1, h1, _ = _run(ctx, "train", tensor(x), tensor(y), 1)

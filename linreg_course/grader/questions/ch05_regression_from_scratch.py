@@ -44,11 +44,6 @@ q6 = question(NB, "q6", "where the broken training ends")
 _close = functools.partial(close, rtol=1e-7, atol=1e-9)
 
 
-def _problem(ctx, n: int, d: int, k: int, noise: float = 0.3):
-    """Fresh data X [N, d], Y [N, k] from a random linear law plus noise (NumPy arrays)."""
-    return linear_data(ctx.rng, n, d, k, noise=noise)
-
-
 # ---------------------------------------------------------------- q1: predict
 
 
@@ -245,7 +240,7 @@ def _diagnose_train(got: np.ndarray, X, Y, W, b, lr, steps) -> None:
 
 def _train_case(ctx, k: int):
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4))
-    X, Y = _problem(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k)
     W, b = ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k)
     return X, Y, W, b, 0.5 / lam_max(X, k)
 
@@ -352,7 +347,7 @@ def _diagnose_fit(X, Y, steps, W, b) -> None:
 def fit_matches_reference(ctx):
     """matches gradient descent from zeros at lr = 1/λ_max after a few steps, on fresh data"""
     n, d, k, steps = int(ctx.rng.integers(10, 25)), int(ctx.rng.integers(2, 4)), 2, 25
-    X, Y = _problem(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k)
     W, b = _call_fit(ctx, X, Y, steps)
     _diagnose_fit(X, Y, steps, W, b)
 
@@ -361,7 +356,7 @@ def fit_matches_reference(ctx):
 def fit_reaches_lstsq(ctx):
     """reaches the least-squares optimum on well-conditioned fresh data"""
     n, d, k = int(ctx.rng.integers(40, 80)), int(ctx.rng.integers(1, 4)), int(ctx.rng.integers(1, 3))
-    X, Y = _problem(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k)
     X = X - X.mean(axis=0)  # centred inputs: κ is small and 600 steps are plenty
     theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(n)]), Y, rcond=None)
     W, b = _call_fit(ctx, X, Y, 600)

@@ -46,11 +46,6 @@ q5 = question(NB, "q5", "batches without a loader")
 _close = functools.partial(close, rtol=1e-9, atol=1e-11)
 
 
-def _data(ctx, n: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fresh X [n, d] (all rows distinct) and Y [n, k] from a random linear law plus noise."""
-    return linear_data(ctx.rng, n, d, k, noise=0.5)
-
-
 def _sizes(n: int, batch_size: int) -> list[int]:
     return [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
 
@@ -103,7 +98,7 @@ def _check_cover(epoch: list[list[int]], n: int, batch_size: int, what: str, shu
 def _loader_case(ctx) -> tuple[np.ndarray, np.ndarray, int, int]:
     batch_size = int(ctx.rng.integers(3, 7))
     n = int(ctx.rng.integers(5, 9)) * batch_size + int(ctx.rng.integers(1, batch_size))
-    X, Y = _data(ctx, n, int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3)))
+    X, Y = linear_data(ctx.rng, n, int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3)), noise=0.5)
     return X, Y, batch_size, int(ctx.rng.integers(0, 10_000))
 
 
@@ -337,7 +332,7 @@ def _diagnose_epoch_gradient(gW, gb, X, Y, W, b, batch_size: int, seed: int, shu
 
 
 def _gradient_case(ctx, n: int, d: int, k: int):
-    X, Y = _data(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k, noise=0.5)
     return X, Y, ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k), int(ctx.rng.integers(0, 10_000))
 
 
@@ -405,7 +400,7 @@ def ratio_crop_data(ctx):
 
 
 def _randperm_case(ctx, n: int, k: int = 2):
-    X, Y = _data(ctx, n, int(ctx.rng.integers(2, 4)), k)
+    X, Y = linear_data(ctx.rng, n, int(ctx.rng.integers(2, 4)), k, noise=0.5)
     return X, Y, int(ctx.rng.integers(0, 10_000))
 
 

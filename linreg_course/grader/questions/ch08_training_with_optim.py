@@ -40,11 +40,6 @@ q6 = question(NB, "q6", "reading the symptoms")
 _close = functools.partial(close, rtol=1e-9, atol=1e-12)
 
 
-def _problem(ctx, n: int, d: int, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Fresh data X [N, d], Y [N, k] from a random linear law plus noise (NumPy arrays)."""
-    return linear_data(ctx.rng, n, d, k)
-
-
 def _linear(ctx, d: int, k: int) -> nn.Linear:
     """A float64 nn.Linear(d, k) with weights drawn from ctx.rng (not from PyTorch's global generator)."""
     return layer(ctx.rng.normal(0, 0.5, (k, d)), ctx.rng.normal(0, 1, k))
@@ -76,7 +71,7 @@ def _ref_steps(model, opt, loss_fn, xb, yb, steps: int, order: str = "zfbs", pla
 
 def _step_case(ctx, k: int, lr_factor: float, momentum: float = 0.0):
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4))
-    X, Y = _problem(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k)
     model = _linear(ctx, d, k)
     opt = torch.optim.SGD(model.parameters(), lr=lr_factor / lam_max(X, k), momentum=momentum)
     return model, opt, nn.MSELoss(), tensor(X), tensor(Y)
@@ -145,7 +140,7 @@ def _weighted(model, loader, loss_fn) -> float:
 
 def _loss_case(ctx, n: int, batch_size: int, k: int = 2, shuffle: bool = False):
     d = int(ctx.rng.integers(2, 4))
-    X, Y = _problem(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k)
     generator = torch.Generator().manual_seed(int(ctx.rng.integers(2**31))) if shuffle else None
     loader = DataLoader(TensorDataset(tensor(X), tensor(Y)), batch_size=batch_size, shuffle=shuffle,
                         generator=generator)
@@ -390,7 +385,7 @@ def optimizer_parameters(ctx):
 def optimizer_two_steps(ctx):
     """takes two momentum steps as the formula v ← βv + ∇L, θ ← θ − ηv says"""
     d, k, n = 2, 2, 9
-    X, Y = _problem(ctx, n, d, k)
+    X, Y = linear_data(ctx.rng, n, d, k)
     model = _linear(ctx, d, k)
     lr, beta = 0.2 / lam_max(X, k), 0.8
     xb, yb = tensor(X), tensor(Y)
@@ -478,7 +473,7 @@ def limit_four_outputs(ctx):
 def limit_is_the_edge(ctx):
     """is where full-batch gradient descent turns unstable (below it the loss falls, above it grows)"""
     n, k = int(ctx.rng.integers(10, 25)), 3
-    X, Y = _problem(ctx, n, 2, k)
+    X, Y = linear_data(ctx.rng, n, 2, k)
     got = as_number(ctx.call("lr_limit", tensor(X), k), "lr_limit(X, k)")
     if not (np.isfinite(got) and got > 0):
         raise Fail(f"lr_limit = {got:.6g} should be a positive number")

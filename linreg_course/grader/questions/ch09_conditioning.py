@@ -25,7 +25,7 @@ from linreg_course.grader.compare import (
 )
 from linreg_course.grader.core import Fail, StudentError, question
 from linreg_course.grader.problems import eigenvalues, hessian, lam_max, offset_inputs, with_ones
-from linreg_course.grader.standardising import Words, call_standardise, check_mapped, check_statistics, two_splits
+from linreg_course.grader.standardising import Standardising, Words, check_statistics
 
 NB = "09_conditioning"
 
@@ -48,12 +48,8 @@ def _pair(answer, what: str, names: str = "(W, b)"):
 # ---------------------------------------------------------------- q1: hessian, condition_number
 
 
-def _inputs(ctx, n: int, d: int) -> np.ndarray:
-    return offset_inputs(ctx.rng, n, d)
-
-
 def _check_hessian(ctx, n: int, d: int, k: int, what: str) -> None:
-    X = _inputs(ctx, n, d)
+    X = offset_inputs(ctx.rng, n, d)
     got = as_array(ctx.call("hessian", X, k), what)
     want = hessian(X, k)
     if got.shape == (d, d):
@@ -123,44 +119,33 @@ def condition_fresh(ctx):
 # ---------------------------------------------------------------- q2: standardise
 
 
-def _standardise_case(ctx, n: int, m: int, d: int):
-    return two_splits(ctx.rng, n, m, d)
-
-
-def _call_standardise(ctx, X_train, X_other):
-    return call_standardise(ctx, "standardise", X_train, X_other, _WORDS, tensors=False)
-
-
-_WORDS = Words(other="other", x_train="X_train", z_train="Z_train", z_other="Z_other",
-               population_std="X_train.std(axis=0), np.std's default ddof=0")
+_STANDARDISE = Standardising("standardise", Words(other="other", x_train="X_train", z_train="Z_train",
+                                                  z_other="Z_other",
+                                                  population_std="X_train.std(axis=0), np.std's default ddof=0"),
+                             tensors=False, rtol=1e-9)
 
 
 @q2.test()
 def standardise_training_statistics(ctx):
     """uses the training split's mean and population std, on fresh data whose other split differs"""
-    n, m, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(5, 12)), int(ctx.rng.integers(2, 5))
-    X_train, X_other = _standardise_case(ctx, n, m, d)
-    Z_train, Z_other, mu, sigma = _call_standardise(ctx, X_train, X_other)
-    check_statistics(mu, sigma, X_train, X_other, _WORDS, rtol=1e-9)
-    check_mapped(Z_train, Z_other, X_train, X_other, _WORDS, rtol=1e-9)
+    _STANDARDISE.check_statistics(ctx, n=int(ctx.rng.integers(8, 20)), m=int(ctx.rng.integers(5, 12)))
+    _STANDARDISE.check_maps(ctx, n=int(ctx.rng.integers(8, 20)), m=int(ctx.rng.integers(5, 12)))
 
 
 @q2.test()
 def standardise_other_split(ctx):
     """transforms the other split with the training statistics, never its own or the combined ones"""
-    n, m, d = int(ctx.rng.integers(6, 12)), int(ctx.rng.integers(20, 40)), int(ctx.rng.integers(1, 4))
-    X_train, X_other = _standardise_case(ctx, n, m, d)
-    Z_train, Z_other, _, _ = _call_standardise(ctx, X_train, X_other)
-    check_mapped(Z_train, Z_other, X_train, X_other, _WORDS, rtol=1e-9)
+    _STANDARDISE.check_maps(ctx, n=int(ctx.rng.integers(6, 12)), m=int(ctx.rng.integers(20, 40)),
+                            d=int(ctx.rng.integers(1, 4)))
 
 
 @q2.test()
 def standardise_properties(ctx):
     """the standardised training columns have mean 0 and (population) std 1"""
-    X_train, X_other = _standardise_case(ctx, int(ctx.rng.integers(10, 30)), 5, int(ctx.rng.integers(2, 5)))
-    Z_train, _, mu, sigma = _call_standardise(ctx, X_train, X_other)
+    X_train, X_other = _STANDARDISE.case(ctx, n=int(ctx.rng.integers(10, 30)), m=5)
+    Z_train, _, mu, sigma = _STANDARDISE.call(ctx, X_train, X_other)
     check_shape(Z_train, X_train.shape, "Z_train")
-    check_statistics(mu, sigma, X_train, X_other, _WORDS, rtol=1e-9)
+    check_statistics(mu, sigma, X_train, X_other, _STANDARDISE.words, rtol=1e-9)
     if not np.allclose(Z_train.mean(axis=0), 0, atol=1e-9):
         raise Fail("the columns of Z_train do not have mean 0: subtract each column's training mean (axis=0)")
     if np.allclose(Z_train.std(axis=0, ddof=1), 1, rtol=1e-9):
@@ -257,7 +242,7 @@ def unstandardise_square(ctx):
 def unstandardise_round_trip(ctx):
     """maps the least-squares fit on standardised fresh data exactly onto the raw fit"""
     n, d, k = int(ctx.rng.integers(12, 30)), int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3))
-    X = _inputs(ctx, n, d) * 10
+    X = offset_inputs(ctx.rng, n, d) * 10
     Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(50, 10, k) + ctx.rng.normal(0, 2, (n, k))
     mu_x, sigma_x, mu_y, sigma_y = X.mean(0), X.std(0), Y.mean(0), Y.std(0)
     Zx, Zy = (X - mu_x) / sigma_x, (Y - mu_y) / sigma_y
@@ -425,14 +410,14 @@ def _check_limits(ctx, X: np.ndarray, k: int) -> None:
 def limits_fresh(ctx):
     """gives 2/λ_max before and after standardising, on fresh inputs far from zero with four outputs"""
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 5))
-    _check_limits(ctx, _inputs(ctx, n, d), 4)
+    _check_limits(ctx, offset_inputs(ctx.rng, n, d), 4)
 
 
 @q5.test()
 def limits_three_outputs(ctx):
     """divides by N·k: fresh inputs and three outputs"""
     n, d = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(1, 4))
-    _check_limits(ctx, _inputs(ctx, n, d), 3)
+    _check_limits(ctx, offset_inputs(ctx.rng, n, d), 3)
 
 
 @q5.test()

@@ -41,10 +41,6 @@ def _pair(answer, what: str, names: str = "(W, b)"):
 # ---------------------------------------------------------------- q1: lstsq_fit
 
 
-def _inputs(ctx, n: int, d: int) -> np.ndarray:
-    return offset_inputs(ctx.rng, n, d)
-
-
 def _call_fit(ctx, X: np.ndarray, Y: np.ndarray, dtype: torch.dtype, what: str):
     X_t, Y_t = torch.tensor(X, dtype=dtype), torch.tensor(Y, dtype=dtype)
     try:
@@ -76,7 +72,7 @@ def _call_fit(ctx, X: np.ndarray, Y: np.ndarray, dtype: torch.dtype, what: str):
 def lstsq_float64(ctx):
     """matches least squares with a bias on fresh float64 data"""
     n, d, k = int(ctx.rng.integers(8, 25)), int(ctx.rng.integers(1, 4)), int(ctx.rng.integers(1, 3))
-    X = _inputs(ctx, n, d)
+    X = offset_inputs(ctx.rng, n, d)
     Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(5, 2, k) + ctx.rng.normal(0, 0.5, (n, k))
     W, b = _call_fit(ctx, X, Y, torch.float64, "float64 data")
     W_ref, b_ref = least_squares(X, Y)
@@ -119,7 +115,7 @@ def lstsq_float32_near_duplicate(ctx):
 def lstsq_duplicated_column(ctx):
     """gives optimal predictions when one input column is an exact copy of another (float64)"""
     n, d, k = int(ctx.rng.integers(8, 20)), int(ctx.rng.integers(2, 4)), int(ctx.rng.integers(1, 3))
-    X = _inputs(ctx, n, d)
+    X = offset_inputs(ctx.rng, n, d)
     X = np.column_stack([X, X[:, 0]])
     Y = X[:, :d] @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(5, 2, k) + ctx.rng.normal(0, 0.5, (n, k))
     W, b = _call_fit(ctx, X, Y, torch.float64, "duplicated column")

@@ -35,7 +35,7 @@ from linreg_course.grader.splitting import (
     check_shuffled_and_seeded,
     reference_split,
 )
-from linreg_course.grader.standardising import Words, call_standardise, check_mapped, check_statistics, two_splits
+from linreg_course.grader.standardising import Standardising, Words, check_mapped
 
 NB = "11_evaluation"
 
@@ -93,47 +93,30 @@ def split_reference(ctx):
 # ---------------------------------------------------------------- q2: standardise_with_train
 
 
-_WORDS = Words(other="validation", x_train="x_train", z_train="z_train", z_other="z_val",
-               population_std="x_train.std(dim=0, correction=0)")
-
-
-def _standardise_case(ctx, d: int | None = None, m: int | None = None):
-    """Training rows [n, d] and validation rows [m, d] from deliberately different distributions."""
-    d = int(ctx.rng.integers(2, 5)) if d is None else d
-    m = int(ctx.rng.integers(4, 10)) if m is None else m
-    return two_splits(ctx.rng, int(ctx.rng.integers(8, 25)), m, d, loc=(-20.0, 50.0), scale=(0.5, 8.0), widen=1.7)
-
-
-def _call_standardise(ctx, x_train, x_val):
-    return call_standardise(ctx, "standardise_with_train", x_train, x_val, _WORDS, tensors=True)
+_STANDARDISE = Standardising(
+    "standardise_with_train", Words(other="validation", x_train="x_train", z_train="z_train", z_other="z_val",
+                                    population_std="x_train.std(dim=0, correction=0)"),
+    tensors=True, d=(2, 5), n=(8, 25), m=(4, 10), loc=(-20.0, 50.0), scale=(0.5, 8.0), widen=1.7)
 
 
 @q2.test()
 def standardise_statistics(ctx):
     """mu and sigma are the column means and population standard deviations of the training rows"""
-    x_train, x_val = _standardise_case(ctx)
-    _, _, mu, sigma = _call_standardise(ctx, x_train, x_val)
-    check_statistics(mu, sigma, x_train, x_val, _WORDS)
-
-
-def _check_mapped(z_train, z_val, x_train, x_val) -> None:
-    check_mapped(z_train, z_val, x_train, x_val, _WORDS)
+    _STANDARDISE.check_statistics(ctx)
 
 
 @q2.test()
 def standardise_maps_both_sets(ctx):
     """maps the training and the validation rows with the training statistics, on fresh data"""
-    x_train, x_val = _standardise_case(ctx)
-    z_train, z_val, _, _ = _call_standardise(ctx, x_train, x_val)
-    _check_mapped(z_train, z_val, x_train, x_val)
+    _STANDARDISE.check_maps(ctx)
 
 
 @q2.test()
 def standardise_one_column(ctx):
     """works on a single column, shapes [n, 1] and [m, 1]"""
-    x_train, x_val = _standardise_case(ctx, d=1)
-    z_train, z_val, mu, sigma = _call_standardise(ctx, x_train, x_val)
-    _check_mapped(z_train, z_val, x_train, x_val)
+    x_train, x_val = _STANDARDISE.case(ctx, d=1)
+    z_train, z_val, mu, sigma = _STANDARDISE.call(ctx, x_train, x_val)
+    check_mapped(z_train, z_val, x_train, x_val, _STANDARDISE.words)
     check_close(mu.reshape(-1), x_train.mean(axis=0), "mu", rtol=1e-7)
     check_close(sigma.reshape(-1), x_train.std(axis=0), "sigma", rtol=1e-7)
 

@@ -36,7 +36,7 @@ from linreg_course.grader.splitting import (
     check_shuffled_and_seeded,
     reference_split,
 )
-from linreg_course.grader.standardising import Words, call_standardise, check_mapped, check_statistics, two_splits
+from linreg_course.grader.standardising import Standardising, Words, check_mapped
 
 NB = "12_capstone"
 
@@ -117,53 +117,36 @@ def split_reference(ctx):
 # ---------------------------------------------------------------- q2: standardise
 
 
-_WORDS = Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
-               population_std="X_train.std(dim=0, correction=0)")
-
-
-def _standardise_case(ctx, d: int | None = None, m: int | None = None):
-    """Training rows [n, d] and test rows [m, d] from deliberately different distributions."""
-    d = int(ctx.rng.integers(2, 6)) if d is None else d
-    m = int(ctx.rng.integers(5, 12)) if m is None else m
-    return two_splits(ctx.rng, int(ctx.rng.integers(10, 30)), m, d, loc=(-30.0, 120.0), scale=(0.5, 30.0), widen=2.0)
-
-
-def _call_standardise(ctx, x_train, x_test):
-    return call_standardise(ctx, "standardise", x_train, x_test, _WORDS, tensors=True)
+_STANDARDISE = Standardising(
+    "standardise", Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
+                         population_std="X_train.std(dim=0, correction=0)"),
+    tensors=True, d=(2, 6), n=(10, 30), m=(5, 12), loc=(-30.0, 120.0), scale=(0.5, 30.0), widen=2.0)
 
 
 @q2.test()
 def standardise_statistics(ctx):
     """mu and sigma are the column means and population standard deviations of the training rows"""
-    x_train, x_test = _standardise_case(ctx)
-    _, _, mu, sigma = _call_standardise(ctx, x_train, x_test)
-    check_statistics(mu, sigma, x_train, x_test, _WORDS)
-
-
-def _check_mapped(z_train, z_test, x_train, x_test) -> None:
-    check_mapped(z_train, z_test, x_train, x_test, _WORDS)
+    _STANDARDISE.check_statistics(ctx)
 
 
 @q2.test()
 def standardise_maps_both_sets(ctx):
     """maps the training and the test rows with the training statistics, on fresh data"""
-    x_train, x_test = _standardise_case(ctx)
-    z_train, z_test, _, _ = _call_standardise(ctx, x_train, x_test)
-    _check_mapped(z_train, z_test, x_train, x_test)
+    _STANDARDISE.check_maps(ctx)
 
 
 @q2.test()
 def standardise_ignores_test_rows(ctx):
     """the training side does not change when only the test rows change (no leak)"""
-    x_train, x_test = _standardise_case(ctx)
+    x_train, x_test = _STANDARDISE.case(ctx)
     other_test = x_test * ctx.rng.uniform(2, 4) + ctx.rng.uniform(50, 100)
-    first = _call_standardise(ctx, x_train, x_test)
-    second = _call_standardise(ctx, x_train, other_test)
+    first = _STANDARDISE.call(ctx, x_train, x_test)
+    second = _STANDARDISE.call(ctx, x_train, other_test)
     for a, b, what in zip(first, second, ("Z_train", "Z_test", "mu", "sigma"), strict=True):
         if what != "Z_test" and not (a.shape == b.shape and np.allclose(a, b, rtol=1e-12, atol=1e-12)):
             raise Fail(f"{what} changed when only X_test changed: the test rows leak into the statistics; mu and "
                        "sigma must be computed from X_train alone (not from torch.cat([X_train, X_test]))")
-    _check_mapped(second[0], second[1], x_train, other_test)
+    check_mapped(second[0], second[1], x_train, other_test, _STANDARDISE.words)
 
 
 # ---------------------------------------------------------------- q3: to_original_units
