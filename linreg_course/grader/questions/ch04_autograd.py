@@ -20,6 +20,7 @@ from linreg_course.grader.compare import (
     as_items,
     as_number,
     check_gradient,
+    check_precision,
     check_shape,
     close,
     first_mistake,
@@ -229,13 +230,12 @@ def _run(ctx, name: str, *args) -> tuple:
     """The student's (w, b, history) with numbers for values (types are judged by a separate test)."""
     answer = as_items(_call(ctx, name, *args), 3, name, "a triple (w, b, history)")
     w, b, history = answer
-    if not isinstance(history, (list, tuple)):
-        raise Fail(f"history should be a list of Python floats, not a {type(history).__name__}")
-    values = np.array([as_number(v, "each entry of history") for v in history])
+    if isinstance(history, list | tuple):  # the values here; whether they are plain floats is descend_types's
+        values = np.array([as_number(v, "each entry of history") for v in history])
+    else:
+        values = as_floats(history, "history")
     for label, t in (("w", w), ("b", b)):
-        if isinstance(t, torch.Tensor) and t.dtype != torch.float64:
-            raise Fail(f"the returned {label} is a {t.dtype} tensor: PyTorch's default dtype is float32, so a "
-                       "tensor made from a Python number needs dtype=torch.float64 to keep double precision")
+        check_precision(t, f"the returned {label}")
     return as_number(w, "w"), as_number(b, "b"), values, answer
 
 
