@@ -110,7 +110,8 @@ def as_floats(value: Any, what: str, n: int | None = None, hint: str = "append l
 
 
 def as_items(value: Any, n: int, what: str, names: str) -> tuple:
-    """The parts of a returned pair or triple, a tuple or a list (a pair of numbers may be an array of two)."""
+    """The parts of a returned pair or triple: a tuple or a list (an array or tensor is split along its first
+    dimension, so a pair of numbers may be an array of two)."""
     if (isinstance(value, np.ndarray) or _is_tensor(value)) and value.ndim >= 1 and value.shape[0] == n:
         value = tuple(value)
     if not isinstance(value, tuple | list) or len(value) != n:
