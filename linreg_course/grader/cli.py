@@ -21,10 +21,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from linreg_course.grader import merge, teaching_options
 from linreg_course.grader.execute import empty_report, exercise_key, load_hidden
-
-#: The hidden tests shipped with the course's repository (a teacher can point --hidden elsewhere).
-DEFAULT_HIDDEN = Path(__file__).resolve().parents[2] / "hidden_tests"
 
 
 def find_submissions(paths: list[Path]) -> list[Path]:
@@ -106,6 +104,9 @@ def table(reports: list[dict[str, Any]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["merge"]:  # teaching at scale: `merge SHARD_FOLDER...` (linreg_course.grader.merge)
+        return merge.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m linreg_course.grader",
                                      description="Grade exercise notebooks of the linear-regression course.")
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks or directories of notebooks")
@@ -116,19 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--call-timeout", type=float, default=30.0, help="seconds per call of a student function")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per submission in all (default 300)")
     parser.add_argument("--exercise", help="grade every submission as this exercise, e.g. 02_gradients_by_hand")
-    parser.add_argument("--hidden", type=Path, default=DEFAULT_HIDDEN if DEFAULT_HIDDEN.is_dir() else None,
-                        help="directory of hidden tests (default: the repository's hidden_tests/)")
+    parser.add_argument("--hidden", type=Path,
+                        help="the teacher's folder of hidden tests (default: $LINREG_COURSE_HIDDEN_TESTS, else none)")
     parser.add_argument("--no-hidden", action="store_true", help="run the public tests only")
     parser.add_argument("--threshold", type=float,
                         help="pass when every submission scores at least this fraction of its maximum (0..1)")
+    teaching_options.add_options(parser)
     args = parser.parse_args(argv)
-    if args.no_hidden:
-        args.hidden = None
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         parser.error("--threshold is a fraction between 0 and 1")
     submissions = find_submissions(args.paths)
     if not submissions:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
+    submissions = teaching_options.prepare(args, parser, submissions)  # hidden tests, shard, roster
 
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         reports = list(pool.map(lambda p: grade_in_subprocess(p, args), submissions))
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "report.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
     (args.out / "junit.xml").write_text(junit_xml(reports), encoding="utf-8")
     print(table(reports))
+    for line in teaching_options.finish(args, reports):  # gradebook, feedback, LMS files
+        print(line)
     print(f"reports: {args.out / 'report.json'}, {args.out / 'junit.xml'}")
     print(f"{passed} passed, {len(tests) - passed} failed")
     if args.threshold is not None:
