@@ -38,7 +38,8 @@ def find_submissions(paths: list[Path]) -> list[Path]:
 
 def grade_in_subprocess(path: Path, args: argparse.Namespace) -> dict[str, Any]:
     """Grade one submission in a fresh process; a crash or a timeout still yields a report."""
-    key = exercise_key(path, args.exercise)
+    forced = args.exercise or args.exercise_hints.get(path)  # or the exercise an LMS's file name names
+    key = exercise_key(path, forced)
     if key:
         try:
             load_hidden(args.hidden, key)  # so that a report written here counts the hidden tests' points
@@ -50,8 +51,8 @@ def grade_in_subprocess(path: Path, args: argparse.Namespace) -> dict[str, Any]:
         out = Path(tmp) / "report.json"
         command = [sys.executable, "-m", "linreg_course.grader.execute", str(path), str(out),
                    "--cell-timeout", str(args.cell_timeout), "--call-timeout", str(args.call_timeout)]
-        if args.exercise:
-            command += ["--exercise", args.exercise]
+        if forced:
+            command += ["--exercise", forced]
         if args.hidden:
             command += ["--hidden", str(args.hidden)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

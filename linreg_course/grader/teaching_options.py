@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from linreg_course.grader import hidden, merge
-from linreg_course.grader.exports import Settings, run_record, write_gradebook
-from linreg_course.grader.identity import compile_pattern
+from linreg_course.grader.exports import Settings, root_of, run_record, write_gradebook
+from linreg_course.grader.identity import compile_pattern, exercise_hint, identify, identify_with_pattern
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -44,9 +44,25 @@ def prepare(args: argparse.Namespace, parser: argparse.ArgumentParser, submissio
     args.all_submissions = submissions
     chosen, args.positions = merge.select(submissions, args.shard_of)
     args.submissions_graded = chosen
+    args.exercise_hints = exercise_hints(chosen, args)
     if args.shard_of:
         print(f"shard {args.shard}: {len(chosen)} of {len(submissions)} notebooks")
     return chosen
+
+
+def exercise_hints(submissions: list[Path], args: argparse.Namespace) -> dict[Path, str]:
+    """The exercise each notebook's LMS file name names, where its metadata names none (not with --exercise)."""
+    if args.exercise:
+        return {}
+    pattern = compile_pattern(args.student_pattern) if args.student_pattern else None
+    hints = {}
+    for path in submissions:
+        root = root_of(path, args.paths)
+        identity = (identify_with_pattern(path, root, pattern) if pattern else None) or identify(path, root)
+        hint = exercise_hint(path, identity)
+        if hint:
+            hints[path] = hint
+    return hints
 
 
 def finish(args: argparse.Namespace, reports: list[dict[str, Any]]) -> list[str]:
