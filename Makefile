@@ -56,13 +56,17 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL_FLAGS) tests $(NOTEBOOK_DIRS)
 
 # Re-execute notebooks in place after editing them: all of chapters/ and solutions/, or NB="a.ipynb b.ipynb".
-# Then regenerate the exercises from the (possibly edited) solutions.
+# First the Colab cell of every notebook is written (tools/colab_cell.py); then the exercises are regenerated
+# from the (possibly edited) solutions.
 refresh: $(STAMP)
+	$(BIN)/python -m tools.colab_cell
 	$(BIN)/python -m tools.refresh $(NB)
 	$(BIN)/python -m linreg_course.grader.generate
 
-# Write exercises/NN_topic.ipynb from solutions/NN_topic.ipynb (CI fails when they are out of date).
+# Write the Colab cell of every notebook (from _config.yml's repository url and the package's version), then
+# exercises/NN_topic.ipynb from solutions/NN_topic.ipynb (CI fails when either is out of date).
 exercises: $(STAMP)
+	$(BIN)/python -m tools.colab_cell
 	$(BIN)/python -m linreg_course.grader.generate
 
 # Grade notebooks with the course's grader: make grade SUBMISSIONS="path/to/notebooks-or-folders"
