@@ -177,7 +177,7 @@ def test_write_gradebook_files(tmp_path):
     lines = write_gradebook(tmp_path, subs, record, Settings())
     assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == ["kim.md", "lee.md"]
     assert (tmp_path / "grades.csv").read_text().splitlines()[2].startswith("kim,kim,5,")
-    assert lines[0] == (f"gradebook: {tmp_path / 'grades.csv'} (2 students, 1 exercises), "
+    assert lines[0] == (f"gradebook: {tmp_path / 'grades.csv'} (2 students, 1 exercise), "
                         f"feedback in {tmp_path / 'feedback'}/")
 
 

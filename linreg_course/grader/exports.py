@@ -157,8 +157,9 @@ def write_gradebook(out: Path, reports: list[dict[str, Any]], record: dict[str, 
         (out / MOODLE).mkdir(exist_ok=True)
         for key, text in sheets.items():
             write_text(out / MOODLE / f"{key}.csv", text)
-    lines = [f"gradebook: {out / GRADES} ({len(book.rows)} students, {len(book.exercises)} exercises), "
-             f"feedback in {feedback}/"]
+    students = f"{len(book.rows)} student{'s' if len(book.rows) != 1 else ''}"
+    exercises = f"{len(book.exercises)} exercise{'s' if len(book.exercises) != 1 else ''}"
+    lines = [f"gradebook: {out / GRADES} ({students}, {exercises}), feedback in {feedback}/"]
     if len(book.rows) == 1:
         lines.append(f"your feedback, every test's message: {feedback / (file_name(book.rows[0].key) + '.md')}")
     unknown = [r for r in book.rows if r.submissions and "not on the roster" in r.notes]
