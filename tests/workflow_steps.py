@@ -116,6 +116,7 @@ def run_job(workflow: dict[str, Any], name: str, workspace: Path, actions: dict[
     """Run the steps of job `name` in `workspace`; steps named in `skip` are left out (the test says why)."""
     job = Job()
     context = Context(job, matrix or {}, inputs or {}, needs or {})
+    workspace.mkdir(parents=True, exist_ok=True)  # GITHUB_WORKSPACE exists before any checkout
     files = workspace.parent / f".{workspace.name}-runner"
     files.mkdir(exist_ok=True)
     summary = files / "summary.md"
