@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from linreg_course.grader import merge, teaching_options
+from linreg_course.grader import collect, merge, teaching_options
 from linreg_course.grader.execute import empty_report, exercise_key, load_hidden
 
 
@@ -108,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["merge"]:  # teaching at scale: `merge SHARD_FOLDER...` (linreg_course.grader.merge)
         return merge.main(argv[1:])
+    if argv[:1] == ["collect"]:  # teaching at scale: `collect SOURCE... --into DIR` (linreg_course.grader.collect)
+        return collect.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m linreg_course.grader",
                                      description="Grade exercise notebooks of the linear-regression course.")
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks or directories of notebooks")

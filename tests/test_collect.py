@@ -1,0 +1,66 @@
+"""The teacher's side: collect student repositories (at a deadline) and an LMS download, grade them there."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+from class_folder import edited_solution, write
+
+from tools.notebook_settings import ROOT
+
+KEY = "01_linear_model"
+
+
+def commit(folder, message, date):
+    """Commit everything in `folder`, authored and committed at `date` (what --before reads)."""
+    env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "PATH": "/usr/bin:/bin", "HOME": str(folder)}
+    for args in (["add", "-A"], ["-c", "user.name=S", "-c", "user.email=s@example.org", "commit", "-qm", message]):
+        subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, env=env)
+
+
+def student_repository(folder, notebook, late_notebook=None):
+    """A student's repository: work/ committed before the deadline (2026-12-20), and maybe again after it."""
+    folder.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=folder, check=True)
+    shutil.copytree(ROOT / "solutions", folder / "solutions")  # a template's other notebooks are not graded
+    write(notebook, folder / "work" / f"{KEY}.ipynb")
+    commit(folder, "answers", "2026-12-19T12:00:00")
+    if late_notebook is not None:
+        write(late_notebook, folder / "work" / f"{KEY}.ipynb")
+        commit(folder, "late fix", "2026-12-22T12:00:00")
+
+
+def test_collect_at_the_deadline_and_grade_with_hidden_tests(tmp_path):
+    solution = json.loads((ROOT / "solutions" / f"{KEY}.ipynb").read_text())
+    wrong = edited_solution(KEY, "def predict_matrix(", "def predict_matrix(X, W, b):\n    return X @ W.T\n")
+    student_repository(tmp_path / "remote" / "linreg-ex01-kim", wrong, late_notebook=solution)  # fixed too late
+    student_repository(tmp_path / "remote" / "linreg-ex01-lee", solution)
+    (tmp_path / "repos.txt").write_text("\n".join(str(tmp_path / "remote" / n) for n in ("linreg-ex01-kim",
+                                                                                        "linreg-ex01-lee")) + "\n")
+    with zipfile.ZipFile(tmp_path / "canvas.zip", "w") as archive:
+        archive.writestr(f"joyjo_1050_7000_{KEY}.ipynb", json.dumps(solution))
+        archive.writestr(f"../evil_1_2_{KEY}.ipynb", json.dumps(solution))
+        archive.writestr("notes.txt", "not a notebook")
+    done = subprocess.run([sys.executable, "-m", "linreg_course.grader", "collect", "repos.txt", "canvas.zip",
+                           "--into", "class", "--before", "2026-12-20T00:00:00", "--grade",
+                           "--hidden", str(ROOT / "tests" / "hidden_tests"), "--out", "grades"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr  # kim's answer loses points: a verdict
+    assert not (tmp_path / f"evil_1_2_{KEY}.ipynb").exists() and not list(tmp_path.rglob("evil*"))
+    assert sorted(p.relative_to(tmp_path / "class").as_posix() for p in (tmp_path / "class").rglob("*.ipynb")) == [
+        f"canvas/joyjo_1050_7000_{KEY}.ipynb", f"linreg-ex01-submissions/linreg-ex01-kim/work/{KEY}.ipynb",
+        f"linreg-ex01-submissions/linreg-ex01-lee/work/{KEY}.ipynb"]
+    collected = list(csv.DictReader(io.StringIO((tmp_path / "class" / "collected.csv").read_text())))
+    assert [(r["repository"], r["committed"][:10], r["problem"]) for r in collected] == [
+        ("linreg-ex01-kim", "2026-12-19", ""), ("linreg-ex01-lee", "2026-12-19", "")]
+    grades = {r["student"]: r for r in csv.DictReader(io.StringIO((tmp_path / "grades" / "grades.csv").read_text()))}
+    maximum = grades["(maximum)"][KEY]
+    assert grades["lee"][KEY] == maximum and grades["joyjo"][KEY] == maximum
+    assert grades["kim"][f"{KEY} q2"] == "0"  # the commit before the deadline counts, not the later fix
+    assert "hidden tests: " + str(ROOT / "tests" / "hidden_tests") in done.stdout
