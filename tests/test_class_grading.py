@@ -26,6 +26,8 @@ from tools.notebook_settings import ROOT
 KEY = "01_linear_model"
 HIDDEN = ROOT / "tests" / "hidden_tests"
 WORKFLOW = ROOT / ".github" / "workflows" / "grade-class.yml"
+#: The worked example of book/teaching.md, "Grading a class" (tests/test_teaching_page.py checks the page).
+SINGLE_RUN = ["class", "--hidden", "private/hidden_tests", "--roster", "private/roster.csv", "--out", "grading-report"]
 ROSTER = """Student,ID,SIS User ID,SIS Login ID,Section,GitHub
 "Kim, Kira",1036,S1,kira,A,kimk
 "Lee, Jo",1040,S2,jo,A,leej
@@ -65,16 +67,15 @@ def graded(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("class")
     repo = tmp / "private-course"
     make_class(repo)
-    single = subprocess.run([sys.executable, "-m", "linreg_course.grader", "class", "--hidden", "private/hidden_tests",
-                             "--roster", "private/roster.csv", "--out", "single", "--jobs", "2"],
-                            cwd=repo, capture_output=True, text=True, timeout=900)
+    single = subprocess.run([sys.executable, "-m", "linreg_course.grader", *SINGLE_RUN], cwd=repo,
+                            capture_output=True, text=True, timeout=900)
     assert single.returncode == 1, single.stderr  # some tests fail: a verdict, not an error
 
     workflow, artifacts = load(WORKFLOW), tmp / "artifacts"
     inputs = {"submissions": "class", "hidden": "private/hidden_tests", "roster": "private/roster.csv", "shards": "4"}
 
     def checkout(_, context, workspace):
-        shutil.copytree(repo, workspace, ignore=shutil.ignore_patterns("single"), dirs_exist_ok=True)
+        shutil.copytree(repo, workspace, ignore=shutil.ignore_patterns("grading-report"), dirs_exist_ok=True)
 
     def upload(given, context, workspace):
         shutil.copytree(workspace / given["path"], artifacts / given["name"])
@@ -91,7 +92,7 @@ def graded(tmp_path_factory):
     jobs = [run_job(workflow, "grade", tmp / f"runner-{shard}", actions, matrix={"shard": shard}, inputs=inputs,
                     needs={"plan": {"shards": json.dumps(shards)}}, skip=skip) for shard in shards]
     merge = run_job(workflow, "merge", tmp / "merge", actions, inputs=inputs, skip=skip)
-    return repo / "single", artifacts / "gradebook", shards, jobs, merge, single
+    return repo / "grading-report", artifacts / "gradebook", shards, jobs, merge, single
 
 
 def rows(folder: Path) -> dict[str, dict[str, str]]:

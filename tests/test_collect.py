@@ -15,6 +15,9 @@ from class_folder import edited_solution, write
 from tools.notebook_settings import ROOT
 
 KEY = "01_linear_model"
+#: The worked example of book/teaching.md, "GitHub Classroom" (with the course's example hidden tests).
+COLLECT = ["collect", "repos.txt", "--into", "class", "--before", "2026-12-20T00:00:00", "--grade", "--hidden",
+           "private/hidden_tests", "--out", "grades"]
 
 
 def commit(folder, message, date):
@@ -47,10 +50,10 @@ def test_collect_at_the_deadline_and_grade_with_hidden_tests(tmp_path):
         archive.writestr(f"joyjo_1050_7000_{KEY}.ipynb", json.dumps(solution))
         archive.writestr(f"../evil_1_2_{KEY}.ipynb", json.dumps(solution))
         archive.writestr("notes.txt", "not a notebook")
-    done = subprocess.run([sys.executable, "-m", "linreg_course.grader", "collect", "repos.txt", "canvas.zip",
-                           "--into", "class", "--before", "2026-12-20T00:00:00", "--grade",
-                           "--hidden", str(ROOT / "tests" / "hidden_tests"), "--out", "grades"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    shutil.copytree(ROOT / "tests" / "hidden_tests", tmp_path / "private" / "hidden_tests")
+    command = COLLECT[:2] + ["canvas.zip"] + COLLECT[2:]  # an LMS download collected in the same run
+    done = subprocess.run([sys.executable, "-m", "linreg_course.grader", *command], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr  # kim's answer loses points: a verdict
     assert not (tmp_path / f"evil_1_2_{KEY}.ipynb").exists() and not list(tmp_path.rglob("evil*"))
     assert sorted(p.relative_to(tmp_path / "class").as_posix() for p in (tmp_path / "class").rglob("*.ipynb")) == [
@@ -63,4 +66,4 @@ def test_collect_at_the_deadline_and_grade_with_hidden_tests(tmp_path):
     maximum = grades["(maximum)"][KEY]
     assert grades["lee"][KEY] == maximum and grades["joyjo"][KEY] == maximum
     assert grades["kim"][f"{KEY} q2"] == "0"  # the commit before the deadline counts, not the later fix
-    assert "hidden tests: " + str(ROOT / "tests" / "hidden_tests") in done.stdout
+    assert "hidden tests: private/hidden_tests (exercises 01," in done.stdout
