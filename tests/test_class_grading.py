@@ -13,12 +13,10 @@ import csv
 import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from class_folder import edited_solution, write
+from submissions import require_sandbox, run_grader, solution, with_answer, write
 from workflow_steps import job_outputs, load, run_job
 
 from tools.notebook_settings import ROOT
@@ -38,22 +36,18 @@ ROSTER = """Student,ID,SIS User ID,SIS Login ID,Section,GitHub
 """
 
 
-def solution() -> dict:
-    return json.loads((ROOT / "solutions" / f"{KEY}.ipynb").read_text(encoding="utf-8"))
-
-
 def make_class(repo: Path) -> None:
     """The teacher's private repository: class/ as downloaded, private/ with hidden tests and roster."""
-    no_bias = edited_solution(KEY, "def predict_matrix(", "def predict_matrix(X, W, b):\n    return X @ W.T\n")
-    median = edited_solution(KEY, "def best_constant(",
-                             "import numpy as np\ndef best_constant(y):\n    return float(np.median(y))\n")
-    summed = edited_solution(KEY, "def mse(", "def mse(y_hat, y):\n    if y_hat.shape != y.shape:\n        raise "
-                                              "ValueError()\n    return float(((y_hat - y) ** 2).sum())\n")
+    no_bias = with_answer("def predict_matrix(", "def predict_matrix(X, W, b):\n    return X @ W.T\n")
+    median = with_answer("def best_constant(",
+                         "import numpy as np\ndef best_constant(y):\n    return float(np.median(y))\n")
+    summed = with_answer("def mse(", "def mse(y_hat, y):\n    if y_hat.shape != y.shape:\n        raise "
+                                    "ValueError()\n    return float(((y_hat - y) ** 2).sum())\n")
     c = repo / "class"
-    write(solution(), c / "canvas" / f"kimkira_1036_5036_{KEY}.ipynb")
+    write(solution(KEY), c / "canvas" / f"kimkira_1036_5036_{KEY}.ipynb")
     write(no_bias, c / "canvas" / f"leejo_LATE_1040_5040_{KEY}-1.ipynb")
     write(median, c / "moodle" / "Anna Müller_4711_assignsubmission_file_" / f"{KEY}.ipynb")
-    write(solution(), c / "Müller, Anna - ex01 (1).ipynb")
+    write(solution(KEY), c / "Müller, Anna - ex01 (1).ipynb")
     (c / "bob").mkdir(parents=True)
     shutil.copy(ROOT / "exercises" / f"{KEY}.ipynb", c / "bob")
     write(summed, c / "linreg-ex01-submissions" / "linreg-ex01-carol" / "work" / f"{KEY}.ipynb")
@@ -64,11 +58,11 @@ def make_class(repo: Path) -> None:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
+    require_sandbox()
     tmp = tmp_path_factory.mktemp("class")
     repo = tmp / "private-course"
     make_class(repo)
-    single = subprocess.run([sys.executable, "-m", "linreg_course.grader", *SINGLE_RUN], cwd=repo,
-                            capture_output=True, text=True, timeout=900)
+    single = run_grader(SINGLE_RUN, repo, timeout=900)
     assert single.returncode == 1, single.stderr  # some tests fail: a verdict, not an error
 
     workflow, artifacts = load(WORKFLOW), tmp / "artifacts"

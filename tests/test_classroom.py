@@ -14,7 +14,7 @@ import shutil
 import subprocess
 
 import pytest
-from class_folder import edited_solution, write
+from submissions import with_answer, write
 from workflow_steps import load, run_job
 
 from tools.notebook_settings import ROOT
@@ -50,7 +50,7 @@ def student_run(tmp_path_factory):
     student = tmp / "linreg-kim"
     git("clone", "-q", str(template(tmp)), str(student), cwd=tmp)
     shutil.copy(ROOT / "solutions" / "01_linear_model.ipynb", student / "work" / "01_linear_model.ipynb")
-    wrong = edited_solution("03_gradient_descent", "def gd_step(", GD_STEP_SUM)
+    wrong = with_answer("def gd_step(", GD_STEP_SUM, "03_gradient_descent")
     write(wrong, student / "work" / "03_gradient_descent.ipynb")
     git("add", "work", cwd=student)
     git("-c", "user.name=Kim", "-c", "user.email=k@example.org", "commit", "-qm", "Exercises 1 and 3", cwd=student)
@@ -120,6 +120,9 @@ def test_the_workflow_installs_the_pinned_course_and_grades_public_tests_only(st
     install = steps["Install the course"]["run"]
     assert "pip install -r requirements.txt -c constraints.txt" in install and "pip install --no-deps -e ." in install
     assert "hidden tests: none" in job.logs["grade"]
+    # the student's own notebooks on the student's runner, where bubblewrap cannot start: advisory, unsandboxed
+    assert "--no-sandbox" in steps["Grade each committed exercise"]["run"]
+    assert report["sandbox"] == "none (--no-sandbox)"
     assert not [t for r in report["submissions"] for q in r["questions"] for t in q["tests"] if t["hidden"]]
 
 

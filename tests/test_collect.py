@@ -7,10 +7,9 @@ import io
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 
-from class_folder import edited_solution, write
+from submissions import require_sandbox, run_grader, solution, with_answer, write
 
 from tools.notebook_settings import ROOT
 
@@ -40,20 +39,20 @@ def student_repository(folder, notebook, late_notebook=None):
 
 
 def test_collect_at_the_deadline_and_grade_with_hidden_tests(tmp_path):
-    solution = json.loads((ROOT / "solutions" / f"{KEY}.ipynb").read_text())
-    wrong = edited_solution(KEY, "def predict_matrix(", "def predict_matrix(X, W, b):\n    return X @ W.T\n")
-    student_repository(tmp_path / "remote" / "linreg-ex01-kim", wrong, late_notebook=solution)  # fixed too late
-    student_repository(tmp_path / "remote" / "linreg-ex01-lee", solution)
+    require_sandbox()
+    right = solution(KEY)
+    wrong = with_answer("def predict_matrix(", "def predict_matrix(X, W, b):\n    return X @ W.T\n")
+    student_repository(tmp_path / "remote" / "linreg-ex01-kim", wrong, late_notebook=right)  # fixed too late
+    student_repository(tmp_path / "remote" / "linreg-ex01-lee", right)
     (tmp_path / "repos.txt").write_text("\n".join(str(tmp_path / "remote" / n) for n in ("linreg-ex01-kim",
                                                                                         "linreg-ex01-lee")) + "\n")
     with zipfile.ZipFile(tmp_path / "canvas.zip", "w") as archive:
-        archive.writestr(f"joyjo_1050_7000_{KEY}.ipynb", json.dumps(solution))
-        archive.writestr(f"../evil_1_2_{KEY}.ipynb", json.dumps(solution))
+        archive.writestr(f"joyjo_1050_7000_{KEY}.ipynb", json.dumps(right))
+        archive.writestr(f"../evil_1_2_{KEY}.ipynb", json.dumps(right))
         archive.writestr("notes.txt", "not a notebook")
     shutil.copytree(ROOT / "tests" / "hidden_tests", tmp_path / "private" / "hidden_tests")
     command = COLLECT[:2] + ["canvas.zip"] + COLLECT[2:]  # an LMS download collected in the same run
-    done = subprocess.run([sys.executable, "-m", "linreg_course.grader", *command], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+    done = run_grader(command, tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr  # kim's answer loses points: a verdict
     assert not (tmp_path / f"evil_1_2_{KEY}.ipynb").exists() and not list(tmp_path.rglob("evil*"))
     assert sorted(p.relative_to(tmp_path / "class").as_posix() for p in (tmp_path / "class").rglob("*.ipynb")) == [
@@ -67,3 +66,14 @@ def test_collect_at_the_deadline_and_grade_with_hidden_tests(tmp_path):
     assert grades["lee"][KEY] == maximum and grades["joyjo"][KEY] == maximum
     assert grades["kim"][f"{KEY} q2"] == "0"  # the commit before the deadline counts, not the later fix
     assert "hidden tests: private/hidden_tests (exercises 01," in done.stdout
+    report = json.loads((tmp_path / "grades" / "report.json").read_text())
+    assert report["sandbox"].startswith("bubblewrap")  # the authoritative score: every notebook sandboxed
+    assert {r["sandbox"] for r in report["submissions"]} == {"bubblewrap"}
+
+
+def test_the_authoritative_grading_refuses_to_run_without_the_sandbox(tmp_path):
+    (tmp_path / "repos.txt").write_text("")
+    done = run_grader([*COLLECT, "--no-sandbox"], tmp_path, timeout=120)
+    assert done.returncode == 2
+    assert "collect --grade grades the class authoritatively, in the sandbox: --no-sandbox is refused" in done.stderr
+    assert not (tmp_path / "class").exists()

@@ -12,6 +12,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 from notebook_files import CHAPTERS, code_cells, load, source
+from submissions import require_sandbox
 
 from linreg_course.grader.core import questions_for
 from linreg_course.grader.generate import BEGIN
@@ -52,6 +53,7 @@ def test_every_question_is_checked_in_its_notebook(path):
 @pytest.fixture(scope="module")
 def grading(tmp_path_factory):
     """Grade every solution and every pristine exercise with the command-line grader, in one run."""
+    require_sandbox()
     out = tmp_path_factory.mktemp("grading")
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "linreg_course.grader", "solutions", "exercises", "--out",

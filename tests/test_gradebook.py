@@ -15,6 +15,7 @@ from linreg_course.grader.feedback import hidden_summary, student_feedback
 from linreg_course.grader.gradebook import Submission, build, grades_csv
 from linreg_course.grader.identity import Identity, compile_pattern, exercise_named, identify, identify_with_pattern
 from linreg_course.grader.merge import MergeError, parse_shard, read_shards, select
+from linreg_course.grader.reports import summary
 from linreg_course.grader.roster import read_roster
 
 
@@ -35,6 +36,7 @@ def report(path: str, exercise: str | None, points: dict[str, list[tuple[float, 
 
 
 EX = "03_gradient_descent"
+LIMITS = {"cell_timeout": 60.0, "memory": 4 << 30}
 FULL = {"q1": [(1, 1, False), (1, 1, True)], "q2": [(2, 2, False), (1, 1, True)]}
 PARTIAL = {"q1": [(1, 1, False), (0, 1, True)], "q2": [(0, 2, False), (1, 1, True)]}
 
@@ -76,9 +78,9 @@ def test_github_classroom_repositories():
 
 def test_exercise_names():
     assert exercise_named("03_gradient_descent (2).ipynb") == EX
-    assert exercise_named("Exercise 11") == "11_capstone"
+    assert exercise_named("Exercise 11") == "11_evaluation" and exercise_named("Exercise 12") == "12_capstone"
     assert exercise_named("ex3") == EX and exercise_named("uebung_03") == EX
-    assert exercise_named("12_nothing") is None and exercise_named("notes") is None
+    assert exercise_named("99_nothing") is None and exercise_named("notes") is None
 
 
 def test_student_pattern_overrides_the_layout():
@@ -157,17 +159,27 @@ def test_shards_cover_the_run_once_and_merge_checks_it(tmp_path):
     with pytest.raises(ValueError):
         parse_shard("5/4")
     folders = []
-    for i, (chosen, positions) in enumerate(parts[:3], start=1):
+    for i, (chosen, positions) in enumerate(parts, start=1):
         folder = tmp_path / f"shard{i}"
         folder.mkdir()
         reports = [report(str(p), EX, FULL) for p in chosen]
-        (folder / "report.json").write_text(json.dumps({"submissions": reports}))
+        (folder / "report.json").write_text(json.dumps(summary(reports, len(reports), "bubblewrap 0.8.0", LIMITS)))
         (folder / "run.json").write_text(json.dumps(run_record(chosen, [Path("c")], positions, (i, 4), 10)))
         folders.append(folder)
+    merged, record, conditions = read_shards(folders)
+    assert [r["submission"] for r in merged] == [str(p) for p in paths] and record["total"] == 10
+    assert conditions == ("bubblewrap 0.8.0", LIMITS)
     with pytest.raises(MergeError, match="shard\\(s\\) 4/4 missing"):
-        read_shards(folders)
+        read_shards(folders[:3])
     with pytest.raises(MergeError, match="in two shards"):
         read_shards(folders + folders[:1])
+    unsandboxed = json.loads((folders[3] / "report.json").read_text()) | {"sandbox": "none (--no-sandbox)"}
+    (folders[3] / "report.json").write_text(json.dumps(unsandboxed))
+    with pytest.raises(MergeError, match="different sandboxes or limits"):
+        read_shards(folders)
+    (folders[3] / "report.json").write_text(json.dumps(unsandboxed | {"complete": False}))
+    with pytest.raises(MergeError, match="shard4: that shard's run did not finish"):
+        read_shards(folders)
 
 
 def test_write_gradebook_files(tmp_path):

@@ -1,20 +1,27 @@
-"""The command-line grader on real notebooks: full marks, zero, wrong answers and bad submissions.
+"""The command-line grader on real notebooks: full marks, zero, wrong answers and bad submissions, and the run
+as a whole: what it writes and prints, without bubblewrap, killed half-way, a class graded in parallel.
 
 Every submission here is built from the solution of exercise 01 by editing its cells, and all of them
-are graded in one run of the grader (two at a time), as a teacher would grade a class.
+are graded in one run of the grader (two at a time), as a teacher would grade a class. The attacks of a
+determined student are in test_hostile.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import time
+import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import nbformat
 import pytest
+from submissions import processes_with, require_sandbox
 
 from linreg_course.grader.core import questions_for
 from linreg_course.grader.execute import load_hidden
@@ -67,11 +74,20 @@ CASES = {
     "raising_cell": (_insert("1 / 0"), {}),
     "endless_loop": (_insert("while True:\n    pass"), {}),
     "sys_exit": (_insert("import sys\nsys.exit(3)"), {}),
-    "kernel_dies": (_insert("import os\nos._exit(1)"), {q: 0 for q in WORDS}),
+    "kernel_dies": (_insert("import os\nos._exit(1)"), {}),  # that cell is skipped, the rest is graded
     "huge_output": (_insert("for i in range(200):\n    print('x' * 10_000)"), {}),
     "writes_files": (_insert("import os\nopen('written.txt', 'w').write('x')\n"
                              "for name in os.listdir('.'):\n"
                              "    os.remove(name) if os.path.isfile(name) else None"), {}),
+    "magics_and_figures": (_insert("%xmode Minimal\n%time x = 1\nimport matplotlib.pyplot as plt\n"
+                                   "from linreg_course.plotting import use_course_style\nuse_course_style()\n"
+                                   "plt.plot([0, 1], [1, 0])\nplt.show()"), {}),
+    # torch's OpenMP threads busy in the notebook, then a fork per question: the children must not hang
+    "threads_then_fork": (lambda nb: (_insert("import torch\n_ = (torch.randn(1500, 1500) @ torch.randn(1500, 1500))"
+                                              ".sum()")(nb), _replace_answer("q1", (
+        "import numpy as np\nimport torch\ndef mse(y_hat, y):\n    torch.randn(1500, 1500) @ torch.randn(1500, 1500)\n"
+        "    if y_hat.shape != y.shape:\n        raise ValueError('shapes')\n"
+        "    return float(np.mean((y_hat - y) ** 2))\n"))(nb)), {}),
     "cheats": (lambda nb: (_replace_answer("q1", "def mse(y_hat, y):\n    return 0.0\n")(nb), _insert(
         "import numpy as np\nimport linreg_course.grader.compare as c\nimport linreg_course.grader.core as core\n"
         "np.allclose = np.isclose = lambda *a, **k: True\nc.check_number = c.check_close = lambda *a, **k: None\n"
@@ -79,9 +95,16 @@ CASES = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _needs_bubblewrap(request):
+    if request.node.name != "test_without_bubblewrap_the_grader_refuses_unless_told":
+        require_sandbox()
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Write every case as a notebook, grade them all in one run, return (report, junit root, directory)."""
+    require_sandbox()
     tmp = tmp_path_factory.mktemp("submissions")
     folder = tmp / "class"
     folder.mkdir()
@@ -157,9 +180,25 @@ def test_bad_notebooks_are_reported_not_crashed(graded):
     assert by_name["raising_cell"]["cell_errors"][0]["error"].startswith("ZeroDivisionError")
     assert any("Timeout" in e["error"] or "Interrupt" in e["error"] for e in by_name["endless_loop"]["cell_errors"])
     assert by_name["sys_exit"]["cell_errors"][0]["error"].startswith("SystemExit")
-    assert "kernel died" in by_name["kernel_dies"]["problems"][0]
+    assert by_name["kernel_dies"]["problems"][0].startswith("the kernel died in cell 5 (exit status 1); the grader "
+                                                            "restarted it and ran the notebook again without that cell")
     huge = by_name["huge_output"]
     assert huge["score"] == by_name["full"]["score"]
+    assert by_name["magics_and_figures"]["cell_errors"] == []  # IPython's magics and off-screen figures work
+
+
+def test_each_report_says_how_it_was_graded(graded):
+    result, report, by_name, junit, *_, tmp = graded
+    assert report["complete"] and report["graded"] == report["expected"] == len(by_name)
+    assert report["sandbox"].startswith("bubblewrap")
+    for name, submission in by_name.items():
+        assert submission["sandbox"] == "bubblewrap"
+        want = "corrupt" if name in ("not_json", "not_a_notebook") else "graded"
+        assert submission["status"] == want, (name, submission["problems"])
+    files = sorted((tmp / "report" / "submissions").glob("*.json"))
+    assert [json.loads(f.read_text())["submission"] for f in files] == [r["submission"] for r in report["submissions"]]
+    assert "endless_loop" in by_name and any(e["error"].startswith("KeyboardInterrupt: the cell ran longer than 5 s")
+                                             for e in by_name["endless_loop"]["cell_errors"])
 
 
 def test_submissions_are_never_modified_and_files_stay_in_the_sandbox(graded):
@@ -187,7 +226,8 @@ def test_total_timeout_and_threshold(tmp_path):
 
 
 def test_a_wrong_function_used_by_a_later_answer_costs_points_once(tmp_path):
-    """In the grader's kernel too, question 3 of exercise 04 is tested with a correct `descend` (a stand-in)."""
+    """In the grader's sandbox too, question 3 of exercise 04 is tested with a correct `descend` (a stand-in);
+    and that stand-in cannot be imported as one's own answer (the question modules are not in the sandbox)."""
     nb = nbformat.read(ROOT / "solutions" / "04_autograd.ipynb", as_version=4)
     _cell(nb, "def descend(").source = (
         "def descend(w, b, x, y, lr, steps):\n"
@@ -203,10 +243,104 @@ def test_a_wrong_function_used_by_a_later_answer_costs_points_once(tmp_path):
         "        b.grad.zero_()\n"
         "    return w, b, history\n")
     assert "return descend(" in _cell(nb, "def train(").source  # q3's answer calls q2's function
-    nbformat.write(nb, tmp_path / "04_autograd.ipynb")
-    subprocess.run([sys.executable, "-m", "linreg_course.grader", str(tmp_path / "04_autograd.ipynb"), "--out",
-                    str(tmp_path / "out")], capture_output=True, text=True, timeout=300, cwd=ROOT)
-    report = json.loads((tmp_path / "out" / "report.json").read_text())["submissions"][0]
-    points = _points(report)
-    assert points["q2"] < _max(report)["q2"]
-    assert {q: p for q, p in points.items() if q != "q2"} == {q: m for q, m in _max(report).items() if q != "q2"}
+    (tmp_path / "wrong").mkdir()
+    nbformat.write(nb, tmp_path / "wrong" / "04_autograd.ipynb")
+    _cell(nb, "def descend(").source = ("from linreg_course.grader.questions.ch04_autograd import descend_stand_in "
+                                        "as descend\n")
+    (tmp_path / "imported").mkdir()
+    nbformat.write(nb, tmp_path / "imported" / "04_autograd.ipynb")
+    subprocess.run([sys.executable, "-m", "linreg_course.grader", str(tmp_path / "wrong"), str(tmp_path / "imported"),
+                    "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    for report in json.loads((tmp_path / "out" / "report.json").read_text())["submissions"]:
+        points = _points(report)
+        assert points["q2"] < _max(report)["q2"]
+        assert {q: p for q, p in points.items() if q != "q2"} == {q: m for q, m in _max(report).items() if q != "q2"}
+        if "imported" in report["submission"]:
+            assert points["q2"] == 0
+            assert "No module named 'linreg_course.grader.questions'" in json.dumps(report["cell_errors"])
+
+
+def test_without_bubblewrap_the_grader_refuses_unless_told(tmp_path):
+    """No bwrap on the PATH: a loud refusal (exit 2) naming the package and the flag; with --no-sandbox the run
+    goes on, and every report says it was graded without one."""
+    nb = tmp_path / "01_linear_model.ipynb"
+    nb.write_bytes(SOLUTION.read_bytes())
+    (tmp_path / "tmpdir").mkdir()
+    env = dict(os.environ, PATH=str(tmp_path / "no-such-folder"), TMPDIR=str(tmp_path / "tmpdir"))
+    refused = subprocess.run([sys.executable, "-m", "linreg_course.grader", str(nb), "--out", str(tmp_path / "a")],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert refused.returncode == 2 and not (tmp_path / "a" / "report.json").exists()
+    assert "bubblewrap (bwrap) is not installed" in refused.stderr
+    assert "sudo apt-get install bubblewrap" in refused.stderr and "--no-sandbox" in refused.stderr
+    allowed = subprocess.run([sys.executable, "-m", "linreg_course.grader", str(nb), "--out", str(tmp_path / "b"),
+                              "--no-sandbox"], capture_output=True, text=True, env=env, timeout=300)
+    assert allowed.returncode == 0, allowed.stderr[-2000:]
+    assert "WARNING: --no-sandbox" in allowed.stderr
+    summary = json.loads((tmp_path / "b" / "report.json").read_text())
+    assert summary["sandbox"] == "none (--no-sandbox)"
+    report = summary["submissions"][0]
+    assert report["sandbox"] == "none" and report["score"] == report["max_score"]
+    assert report["problems"][0].startswith("graded WITHOUT a sandbox (--no-sandbox)")
+    assert not list((tmp_path / "tmpdir").iterdir())
+
+
+def test_a_killed_grader_leaves_the_reports_of_what_it_did(tmp_path):
+    """kill -9 of the grader half-way: the finished submissions' reports and an incomplete summary remain;
+    every sandbox dies with it, and nothing is left in TMPDIR."""
+    marker = f"linreg-killed-{uuid.uuid4().hex[:10]}"
+    folder = tmp_path / "class"
+    folder.mkdir()
+    (folder / "a_fast.ipynb").write_bytes(SOLUTION.read_bytes())
+    for name in ("b_slow", "c_slow", "d_slow"):
+        nb = nbformat.read(SOLUTION, as_version=4)
+        _insert(f"import subprocess, time\nsubprocess.Popen(['/bin/sh', '-c', 'sleep 120', '{marker}'])\n"
+                "time.sleep(120)")(nb)
+        nbformat.write(nb, folder / f"{name}.ipynb")
+    out, tmpdir = tmp_path / "out", tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    grader = subprocess.Popen([sys.executable, "-m", "linreg_course.grader", str(folder), "--out", str(out),
+                               "--exercise", "01_linear_model", "--jobs", "2", "--cell-timeout", "100"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env=dict(os.environ, TMPDIR=str(tmpdir)))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (list(out.glob("submissions/*.json")) and processes_with(marker)):
+        time.sleep(0.2)
+    time.sleep(1.0)
+    grader.send_signal(signal.SIGKILL)
+    grader.wait()
+    summary = json.loads((out / "report.json").read_text())
+    assert not summary["complete"] and summary["expected"] == 4 and summary["graded"] >= 1
+    reports = [json.loads(f.read_text()) for f in (out / "submissions").glob("*.json")]
+    assert [r["submission"] for r in reports] == [str(folder / "a_fast.ipynb")]
+    assert reports[0]["score"] == reports[0]["max_score"] > 0
+    for _ in range(50):
+        if not processes_with(marker):
+            break
+        time.sleep(0.1)
+    assert processes_with(marker) == []
+    assert not list(tmpdir.iterdir())
+
+
+def test_a_class_of_thirty_in_parallel(tmp_path):
+    """Thirty notebooks, ten at a time: right, wrong, looping and forking ones each get their own report."""
+    folder = tmp_path / "class"
+    folder.mkdir()
+    kinds = {"right": lambda nb: None, "wrong": _replace_answer("q1", "def mse(y_hat, y):\n    return 0.0\n"),
+             "loop": _insert("while True:\n    pass"), "forks": _insert("import os\nfor _ in range(30):\n"
+                                                                     "    if os.fork() == 0:\n        while True:\n"
+                                                                     "            pass")}
+    for i in range(30):
+        kind = list(kinds)[i % 4]
+        nb = nbformat.read(SOLUTION, as_version=4)
+        kinds[kind](nb)
+        nbformat.write(nb, folder / f"student{i:02d}_{kind}.ipynb")
+    result = subprocess.run([sys.executable, "-m", "linreg_course.grader", str(folder), "--out", str(tmp_path / "out"),
+                             "--exercise", "01_linear_model", "--jobs", "10", "--cell-timeout", "3"],
+                            capture_output=True, text=True, timeout=600)
+    summary = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert summary["complete"] and len(summary["submissions"]) == 30 and result.returncode == 1
+    for report in summary["submissions"]:
+        points = _points(report)
+        if "_wrong" in report["submission"]:
+            assert points.pop("q1") < _max(report)["q1"]
+        assert all(p == _max(report)[q] for q, p in points.items()), (report["submission"], report["problems"])

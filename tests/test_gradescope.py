@@ -14,7 +14,7 @@ import zipfile
 
 import jsonschema
 import pytest
-from class_folder import edited_solution
+from submissions import require_sandbox, with_answer
 
 from linreg_course.grader.gradescope import results
 from tools import gradescope_autograder
@@ -45,6 +45,7 @@ HIDDEN = ROOT / "tests" / "hidden_tests"
 @pytest.fixture(scope="module")
 def autograder(tmp_path_factory):
     """The autograder zip, unpacked where Gradescope puts it (AUTOGRADER_ROOT/source)."""
+    require_sandbox()
     root = tmp_path_factory.mktemp("autograder")
     target = gradescope_autograder.build(root / "build", HIDDEN, ["--timeout", "240"])
     with zipfile.ZipFile(target) as archive:
@@ -79,15 +80,18 @@ def test_the_zip_has_what_gradescope_needs(autograder):
         assert subprocess.run(["bash", "-n", str(root / "source" / name)]).returncode == 0
     setup = (root / "source" / "setup.sh").read_text()
     assert "torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu" in setup and "bubblewrap" in setup
+    assert "pip install --no-deps -e /autograder/source/course" in setup  # the sandbox hides the question modules
+    assert 'cd "$ROOT/source" ' in (root / "source" / "run_autograder").read_text()  # not the student's folder
 
 
 def test_a_submission_graded_as_gradescope_runs_it(autograder):
     root, _ = autograder
-    wrong = edited_solution("01_linear_model", "def mse(",
-                            "def mse(y_hat, y):\n    return float(((y_hat - y) ** 2).sum())\n")
+    wrong = with_answer("def mse(",
+                        "def mse(y_hat, y):\n    return float(((y_hat - y) ** 2).sum())\n")
     found, done = run_autograder(root, {"kimkira_1036_5036_01_linear_model.ipynb": wrong})
     jsonschema.validate(found, RESULTS)
     assert done.returncode == 0
+    assert '"sandbox": "bubblewrap"' in done.stdout  # the instructors' log: the notebook ran in the sandbox
     by_name = {t["name"].split(":")[0]: t for t in found["tests"]}
     assert sorted(by_name) == [f"01_linear_model q{i}" for i in range(1, 6)]
     assert by_name["01_linear_model q1"]["status"] == "failed" and by_name["01_linear_model q2"]["status"] == "passed"

@@ -13,7 +13,7 @@ def test_student_toc_drops_only_the_solutions_part():
     assert "caption: Solutions" in toc and "caption: Solutions" not in student
     removed = [line for line in toc.splitlines() if line not in student.splitlines()]
     assert all("solutions/" in line or "Solutions" in line or line.strip() == "chapters:" for line in removed), removed
-    assert "exercises/01_linear_model" in student and "chapters/11_capstone" in student
+    assert "exercises/01_linear_model" in student and "chapters/12_capstone" in student
 
 
 def test_student_config_excludes_the_solutions_folder():

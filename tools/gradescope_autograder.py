@@ -32,14 +32,17 @@ python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install torch=={torch} --index-url https://download.pytorch.org/whl/cpu
 /autograder/venv/bin/pip install -r /autograder/source/course/requirements.txt \\
     -c /autograder/source/course/constraints.txt
-/autograder/venv/bin/pip install --no-deps /autograder/source/course
+# Editable, so that the package stays in source/course: the sandbox then shows a notebook only the part of it a
+# notebook may import (a copy in the venv's site-packages would be visible whole, question modules included).
+/autograder/venv/bin/pip install --no-deps -e /autograder/source/course
 """
 
 RUN = """#!/usr/bin/env bash
 # Gradescope runs this for every submission. Written by tools/gradescope_autograder.py.
 ROOT="${{AUTOGRADER_ROOT:-/autograder}}"
 PYTHON="${{AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}}"
-cd "$ROOT/source/course" || exit 1
+# Never the submission folder: `python -m` imports from the working directory first.
+cd "$ROOT/source" || exit 1
 exec "$PYTHON" -m linreg_course.grader.gradescope "$ROOT/submission" "$ROOT/results/results.json"{options}
 """
 

@@ -2,16 +2,17 @@
 
 `.github/workflows/classroom.yml` runs, in the student's repository,
 
-    python -m linreg_course.grader.classroom work --out grading-report
+    python -m linreg_course.grader.classroom work --out grading-report --no-sandbox
 
 which grades every committed notebook in `work/` with the public tests (the student's repository holds no
-hidden tests), then, for each exercise, hands GitHub Classroom's reporter
-(`classroom-resources/autograding-grading-reporter`) one result: an environment variable
-`EXNN_RESULTS` (base64 JSON in the reporter's format, one entry per point, so that the reporter's table
-and the points it sends to Classroom both equal the grader's) and the step output `runners`. The job
-summary gets a table of points per exercise and the feedback of every failed test. This score is
-feedback for the student, who controls the repository; the teacher's score comes from grading the
-collected repositories on the teacher's side (`python -m linreg_course.grader collect`).
+hidden tests; the notebooks are the student's own, on the student's throw-away runner, so they run
+without bubblewrap, whose user namespaces GitHub's Ubuntu runners forbid), then, for each exercise, hands
+GitHub Classroom's reporter (`classroom-resources/autograding-grading-reporter`) one result: an
+environment variable `EXNN_RESULTS` (base64 JSON in the reporter's format, one entry per point, so that
+the reporter's table and the points it sends to Classroom both equal the grader's) and the step output
+`runners`. The job summary gets a table of points per exercise and the feedback of every failed test.
+This score is feedback for the student, who controls the repository; the teacher's score comes from
+grading the collected repositories on the teacher's side (`python -m linreg_course.grader collect`).
 """
 
 from __future__ import annotations

@@ -1,28 +1,48 @@
 """The command-line grader: `python -m linreg_course.grader SUBMISSION... [options]`.
 
-Each submission (a notebook, or a directory searched for `*.ipynb`) is graded in its own process
-(`linreg_course.grader.execute`), several at a time, each killed at the total time limit. The reports
-are gathered into `report.json` and `junit.xml`; a table and a final line `N passed, N failed` (tests)
-are printed. The exit status is 0 when every test passed, or with `--threshold`, when every submission
-scored at least that fraction of its maximum; 1 otherwise; 2 on a usage error.
+Each submission (a notebook, or a directory searched for `*.ipynb`) runs in its own bubblewrap sandbox
+(`linreg_course.grader.sandbox`), several at a time; the tests run in this process. As each
+submission finishes, its report is written to `OUT/submissions/`, and `OUT/report.json` is rewritten
+with what is done so far (`"complete": false` until the end), so a grader killed half-way leaves the
+reports of what it did. At the end come `report.json`, `junit.xml`, a table and a final line
+`N passed, N failed` (tests), all from the same counts. The exit status is 0 when every test passed,
+or with `--threshold`, when every submission scored at least that fraction of its maximum; 1
+otherwise; 2 on a usage error, when the sandbox cannot start (unless `--no-sandbox`), or when the
+reports cannot be written; 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import subprocess
 import sys
-import tempfile
-import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
-from linreg_course.grader import collect, merge, teaching_options
-from linreg_course.grader.execute import empty_report, exercise_key, load_hidden
+from linreg_course.grader import collect, merge, teaching_options  # teaching a class (issue 12)
+from linreg_course.grader.execute import empty_report, grade
+from linreg_course.grader.reports import (
+    JUNIT,
+    SUBMISSIONS,
+    SUMMARY,
+    junit_xml,
+    submission_file,
+    summary,
+    table,
+    write_atomic,
+)
+from linreg_course.grader.sandbox import Limits, SandboxUnavailable, check_sandbox, describe
+from linreg_course.grader.submission import choose_exercise, known_exercises
+
+#: The running summary is rewritten after every finished submission up to this many, then at most every
+#: SUMMARY_EVERY seconds (each finished submission's own report is always written at once).
+SUMMARY_ALWAYS, SUMMARY_EVERY = 200, 2.0
+
+NO_SANDBOX_WARNING = ("WARNING: --no-sandbox: the notebooks run with your rights and can read, change or delete "
+                      "your files. Use it only for notebooks you trust, such as your own.")
 
 
 def find_submissions(paths: list[Path]) -> list[Path]:
@@ -36,121 +56,176 @@ def find_submissions(paths: list[Path]) -> list[Path]:
     return found
 
 
-def grade_in_subprocess(path: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """Grade one submission in a fresh process; a crash or a timeout still yields a report."""
-    forced = args.exercise or args.exercise_hints.get(path)  # or the exercise an LMS's file name names
-    key = exercise_key(path, forced)
-    if key:
+def grade_one(path: Path, args: argparse.Namespace, limits: Limits, stop: threading.Event) -> dict[str, Any]:
+    """Grade one submission; whatever fails, the result is a report."""
+    exercise = args.exercise or args.exercise_hints.get(path)  # or the one an LMS's file name names (teaching)
+    try:
+        if not path.is_file():
+            return empty_report(path, None, "no such file (or not a regular file)", "crashed", args.hidden,
+                                not args.no_sandbox)
+        return grade(path, exercise, args.hidden, limits, not args.no_sandbox, stop)
+    except Exception as error:  # a bug of the grader: that submission's report says so, the others go on
+        key = choose_exercise(path, exercise, None)[0]
+        return empty_report(path, key, f"the grader failed on this notebook: {type(error).__name__}: {error}",
+                            "crashed", args.hidden, not args.no_sandbox)
+
+
+class Output:
+    """The output folder: per-submission reports as they finish, and the summary."""
+
+    def __init__(self, folder: Path, expected: int, sandbox: str, limits: Limits):
+        self.folder, self.expected, self.sandbox, self.limits = folder, expected, sandbox, describe(limits)
+        self.written = 0.0
+        self.error: str | None = None
+
+    def prepare(self) -> str | None:
+        """Create the folder and clear old per-submission reports; the problem, if it cannot be written."""
         try:
-            load_hidden(args.hidden, key)  # so that a report written here counts the hidden tests' points
-        except KeyError:
-            pass
-    if not path.is_file():
-        return empty_report(path, key, "no such file")
-    with tempfile.TemporaryDirectory(prefix="linreg-report-") as tmp:
-        out = Path(tmp) / "report.json"
-        command = [sys.executable, "-m", "linreg_course.grader.execute", str(path), str(out),
-                   "--cell-timeout", str(args.cell_timeout), "--call-timeout", str(args.call_timeout)]
-        if forced:
-            command += ["--exercise", forced]
-        if args.hidden:
-            command += ["--hidden", str(args.hidden)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                   start_new_session=True, text=True)
+            (self.folder / SUBMISSIONS).mkdir(parents=True, exist_ok=True)
+            for name in (SUMMARY, JUNIT):
+                if (self.folder / name).is_dir():
+                    return f"{self.folder / name} is a directory"
+            stale = [*(self.folder / SUBMISSIONS).glob("*.json"), *(self.folder / SUBMISSIONS).glob(".*.tmp"),
+                     *self.folder.glob(f".{SUMMARY}.*.tmp"), *self.folder.glob(f".{JUNIT}.*.tmp")]
+            for old in stale:  # an earlier run's reports, and half-written files of a run that was killed
+                old.unlink()
+            self.write_summary([])
+        except OSError as error:
+            return f"{error.filename or self.folder}: {error.strerror or error}"
+        return None
+
+    def add(self, index: int, report: dict[str, Any], done: list[dict[str, Any]]) -> None:
+        """Write one finished submission's report, and now and then the running summary."""
         try:
-            _, stderr = process.communicate(timeout=args.timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # the grading process and the kernel it started
-            process.communicate()
-            return empty_report(path, key, f"grading took longer than the total limit of {args.timeout:g} s")
-        if out.exists():
-            return json.loads(out.read_text(encoding="utf-8"))
-        last = (stderr or "").strip().splitlines()[-1:] or ["no message"]
-        return empty_report(path, key, f"the grader failed on this notebook: {last[0]}")
+            write_atomic(self.folder / SUBMISSIONS / submission_file(index, report), _json(report))
+            if len(done) <= SUMMARY_ALWAYS or time.monotonic() - self.written >= SUMMARY_EVERY:
+                self.write_summary(done)
+        except OSError as error:  # grading goes on; the end of the run reports the problem
+            self.error = f"{error.filename or self.folder}: {error.strerror or error}"
+
+    def write_summary(self, reports: list[dict[str, Any]]) -> dict[str, Any]:
+        data = summary(reports, self.expected, self.sandbox, self.limits)
+        write_atomic(self.folder / SUMMARY, _json(data))
+        self.written = time.monotonic()
+        return data
+
+    def finish(self, reports: list[dict[str, Any]]) -> dict[str, Any]:
+        data = self.write_summary(reports)
+        write_atomic(self.folder / JUNIT, junit_xml(reports))
+        return data
 
 
-def junit_xml(reports: list[dict[str, Any]]) -> str:
-    """One test suite per submission, one test case per test."""
-    suites = ET.Element("testsuites")
-    for report in reports:
-        tests = [(q, t) for q in report["questions"] for t in q["tests"]]
-        failures = sum(t["status"] != "passed" for _, t in tests)
-        suite = ET.SubElement(suites, "testsuite", name=report["submission"], tests=str(len(tests)),
-                              failures=str(failures), errors="0", time=str(report.get("seconds", 0)))
-        for question, test in tests:
-            case = ET.SubElement(suite, "testcase", classname=f"{report['exercise']}.{question['name']}",
-                                 name=test["name"])
-            if test["status"] != "passed":
-                failure = ET.SubElement(case, "failure", message=test["message"] or test["status"])
-                failure.text = f"{test['status']}: {test['message']}"
-        if report["cell_errors"] or report["problems"]:
-            err = ET.SubElement(suite, "system-err")
-            err.text = "\n".join(report["problems"] + [f"cell {e['cell']}: {e['error']}"
-                                                       for e in report["cell_errors"]])
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+def _json(data: Any) -> str:
+    return json.dumps(data, indent=1) + "\n"
 
 
-def table(reports: list[dict[str, Any]]) -> str:
-    """A plain-text table: one row per submission with its score and the questions not at full marks."""
-    rows = [("submission", "exercise", "score", "not at full marks")]
-    for r in reports:
-        weak = [f"{q['name']} ({q['status']})" for q in r["questions"] if q["points"] < q["max_points"]]
-        if r["problems"]:
-            weak.insert(0, r["problems"][0])
-        rows.append((r["submission"], r["exercise"] or "?", f"{r['score']:g}/{r['max_score']:g}",
-                     ", ".join(weak) or "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d}" for a, b, c, d in rows)
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["merge"]:  # teaching at scale: `merge SHARD_FOLDER...` (linreg_course.grader.merge)
-        return merge.main(argv[1:])
-    if argv[:1] == ["collect"]:  # teaching at scale: `collect SOURCE... --into DIR` (linreg_course.grader.collect)
-        return collect.main(argv[1:])
+def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m linreg_course.grader",
                                      description="Grade exercise notebooks of the linear-regression course.")
     parser.add_argument("paths", nargs="+", type=Path, help="notebooks or directories of notebooks")
     parser.add_argument("--out", type=Path, default=Path("grading-report"),
-                        help="directory for report.json and junit.xml (default: grading-report)")
+                        help="directory for report.json, junit.xml and submissions/ (default: grading-report)")
     parser.add_argument("--jobs", "-j", type=int, default=2, help="submissions graded at once (default 2)")
     parser.add_argument("--cell-timeout", type=float, default=60.0, help="seconds per cell (default 60)")
     parser.add_argument("--call-timeout", type=float, default=30.0, help="seconds per call of a student function")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per submission in all (default 300)")
+    parser.add_argument("--memory", type=float, default=4.0, help="GB of memory per process of a notebook (default 4)")
     parser.add_argument("--exercise", help="grade every submission as this exercise, e.g. 02_gradients_by_hand")
     parser.add_argument("--hidden", type=Path,
                         help="the teacher's folder of hidden tests (default: $LINREG_COURSE_HIDDEN_TESTS, else none)")
     parser.add_argument("--no-hidden", action="store_true", help="run the public tests only")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run notebooks without bubblewrap, with your rights (only for notebooks you trust); "
+                             "recorded in the report")
     parser.add_argument("--threshold", type=float,
                         help="pass when every submission scores at least this fraction of its maximum (0..1)")
     teaching_options.add_options(parser)
     args = parser.parse_args(argv)
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         parser.error("--threshold is a fraction between 0 and 1")
-    submissions = find_submissions(args.paths)
-    if not submissions:
+    if args.exercise is not None and args.exercise not in known_exercises():
+        parser.error(f"--exercise {args.exercise!r} is not one of: {', '.join(known_exercises())}")
+    if min(args.cell_timeout, args.call_timeout, args.timeout, args.memory) <= 0 or args.jobs < 1:
+        parser.error("timeouts, --memory and --jobs must be positive")
+    args.submissions = find_submissions(args.paths)
+    if not args.submissions:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
-    submissions = teaching_options.prepare(args, parser, submissions)  # hidden tests, shard, roster
+    args.submissions = teaching_options.prepare(args, parser, args.submissions)  # hidden tests, shard, roster
+    return args
 
-    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        reports = list(pool.map(lambda p: grade_in_subprocess(p, args), submissions))
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    tests = [t for r in reports for q in r["questions"] for t in q["tests"]]
-    passed = sum(t["status"] == "passed" for t in tests)
-    summary = {"score": sum(r["score"] for r in reports), "max_score": sum(r["max_score"] for r in reports),
-               "passed": passed, "failed": len(tests) - passed, "submissions": reports}
-    (args.out / "report.json").write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
-    (args.out / "junit.xml").write_text(junit_xml(reports), encoding="utf-8")
-    print(table(reports))
-    for line in teaching_options.finish(args, reports):  # gradebook, feedback, LMS files
-        print(line)
-    print(f"reports: {args.out / 'report.json'}, {args.out / 'junit.xml'}")
-    print(f"{passed} passed, {len(tests) - passed} failed")
-    if args.threshold is not None:
-        ok = all(r["max_score"] > 0 and r["score"] >= args.threshold * r["max_score"] for r in reports)
+def run(args: argparse.Namespace, output: Output, limits: Limits) -> tuple[list[dict[str, Any] | None], bool]:
+    """Grade every submission, writing each report as it finishes; (reports in order, whether stopped)."""
+    reports: list[dict[str, Any] | None] = [None] * len(args.submissions)
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=args.jobs)
+    pending: dict[Future, int] = {pool.submit(grade_one, path, args, limits, stop): i
+                                  for i, path in enumerate(args.submissions)}
+    stopped = False
+    try:
+        while pending:
+            done, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            for future in done:
+                index = pending.pop(future)
+                reports[index] = future.result()
+                output.add(index + 1, reports[index], [r for r in reports if r is not None])
+    except KeyboardInterrupt:
+        stopped = True
+        stop.set()
+        for future in pending:
+            future.cancel()
+        print("interrupted: stopping the running notebooks and writing what is done", file=sys.stderr)
+    pool.shutdown(wait=True)
+    for future, index in pending.items():
+        if future.done() and not future.cancelled():
+            reports[index] = future.result()
+    return reports, stopped
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["merge"], ["collect"]):  # teaching a class: `merge SHARD...`, `collect SOURCE... --into DIR`
+        return (merge if argv[0] == "merge" else collect).main(argv[1:])
+    args = parse(argv)
+    limits = Limits(cell_timeout=args.cell_timeout, call_timeout=args.call_timeout, total_timeout=args.timeout,
+                    memory=int(args.memory * 2**30))
+    if args.no_sandbox:
+        print(NO_SANDBOX_WARNING, file=sys.stderr)
+        sandbox = "none (--no-sandbox)"
     else:
-        ok = len(tests) > 0 and passed == len(tests)
+        try:
+            sandbox = check_sandbox()
+        except SandboxUnavailable as why:
+            print(f"error: the grader runs each notebook in a bubblewrap sandbox, and {why}.\n"
+                  "Install it (Debian/Ubuntu: sudo apt-get install bubblewrap), or grade notebooks you trust "
+                  "(your own) with --no-sandbox.", file=sys.stderr)
+            return 2
+    output = Output(args.out, len(args.submissions), sandbox, limits)
+    problem = output.prepare()
+    if problem:
+        print(f"error: cannot write the reports: {problem}", file=sys.stderr)
+        return 2
+    reports, stopped = run(args, output, limits)
+    finished = [r for r in reports if r is not None]
+    try:
+        data = output.finish(finished)
+        gradebook = teaching_options.finish(args, finished)  # grades.csv, feedback, LMS files (teaching)
+    except OSError as error:
+        output.error = f"{error.filename or args.out}: {error.strerror or error}"
+    if output.error:
+        print(table(finished))
+        print(f"error: cannot write the reports: {output.error}", file=sys.stderr)
+        return 2
+    print(table(finished))
+    print(*gradebook, sep="\n")
+    print(f"reports: {args.out / SUMMARY}, {args.out / JUNIT}")
+    if stopped or not data["complete"]:
+        print(f"incomplete: {len(finished)} of {len(reports)} submissions graded")
+    print(f"{data['passed']} passed, {data['failed']} failed")
+    if stopped:
+        return 130
+    if args.threshold is not None:
+        ok = all(r["max_score"] > 0 and r["score"] >= args.threshold * r["max_score"] for r in finished)
+    else:
+        ok = data["passed"] > 0 and data["failed"] == 0
     return 0 if ok else 1

@@ -9,7 +9,8 @@ repository, the notebooks committed in `work/` are copied to `DIR/SLUG-submissio
 layout `gh classroom clone` makes, so the grader reads the GitHub user name from it; with `--before`,
 those of the last commit before that time. `DIR/collected.csv` records each repository's commit. With
 `--grade`, the grader then runs on DIR with the options that follow (`--hidden`, `--roster`, `--out`,
-...). The student's own CI run is feedback; this run (the teacher's code and hidden tests) is the score.
+...), always in the sandbox (`--no-sandbox` is refused). The student's own CI run is feedback; this run
+(the teacher's code and hidden tests, the students' notebooks sandboxed) is the score.
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", help="check out each repository's last commit before this time (ISO 8601)")
     parser.add_argument("--assignment", help="the assignment's slug (default: the repositories' common prefix)")
     args = parser.parse_args(own)
+    if grader_options is not None and "--no-sandbox" in grader_options:
+        parser.error("collect --grade grades the class authoritatively, in the sandbox: --no-sandbox is refused")
     args.into.mkdir(parents=True, exist_ok=True)
     rows = []
     for source in args.sources:

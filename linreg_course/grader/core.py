@@ -14,16 +14,24 @@ costs points on its own question only, and a later question can be answered befo
 
 from __future__ import annotations
 
+import ast
 import contextlib
-import copy
+import functools
 import hashlib
 import importlib
-import traceback
+import inspect
+import json
+import pickle
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+
+from linreg_course.grader.codec import CorruptReply, contains_unreadable, decode, dumps
+from linreg_course.grader.kernel import call_reply, load_stand_ins, value_reply
+from linreg_course.grader.observers import Observation, Observe, describe_error
 
 
 class Fail(Exception):
@@ -40,6 +48,10 @@ class Missing(Exception):
 
 class StudentError(Exception):
     """The student's code raised an exception while a test called it."""
+
+
+class CallFailed(Exception):
+    """A call could not complete: its process died or overran its time limit, or grading stopped."""
 
 
 @dataclass
@@ -76,8 +88,8 @@ class Question:
     def stand_in(self, name: str) -> Callable:
         """Decorator registering a correct `name`, used in place of the student's while other questions run.
 
-        The function must be defined at the top level of a public question module, so that the grader's
-        kernel can import it by name.
+        The function's source travels to the sandbox as text (`stand_in_source`), with the imports of its
+        module that it uses; it must not rely on other definitions of that module.
         """
 
         def register(func: Callable) -> Callable:
@@ -123,18 +135,108 @@ def seed_for(*parts: str) -> int:
     return int.from_bytes(hashlib.sha256("/".join(parts).encode()).digest()[:4], "little")
 
 
-class Caller:
-    """Where the student's code runs. Subclasses implement `call`, `value` and `standing_in`."""
+@dataclass(frozen=True)
+class StandIns:
+    """Correct versions of other questions' functions, as the source of a module and the names it binds.
 
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
+    They travel as text: the sandbox executes the source only while a question is tested and binds
+    `names` over the student's definitions; no reference module is ever importable there.
+    """
+
+    source: str = ""
+    names: tuple[str, ...] = ()
+
+
+def stand_in_source(functions: dict[str, Callable]) -> StandIns:
+    """The source of a module defining `functions` (bound under the given names), with the imports they use."""
+    return _stand_in_source(tuple(functions.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _stand_in_source(items: tuple[tuple[str, Callable], ...]) -> StandIns:
+    functions = dict(items)
+    if not functions:
+        return StandIns()
+    imports: list[str] = []
+    bodies: list[str] = []
+    for name, func in functions.items():
+        module = inspect.getmodule(func)
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+        definition = tree.body[0]
+        definition.decorator_list = []
+        used = {node.id for node in ast.walk(definition) if isinstance(node, ast.Name)}
+        for statement in ast.parse(inspect.getsource(module)).body if module else []:
+            if isinstance(statement, ast.Import | ast.ImportFrom) and not _grader_import(statement):
+                bound = {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
+                text = ast.unparse(statement)
+                if bound & used and text not in imports:
+                    imports.append(text)
+        bodies.append(ast.unparse(definition))
+        if definition.name != name:
+            bodies.append(f"{name} = {definition.name}")
+    source = "\n".join(["from __future__ import annotations", *imports, "", *bodies]) + "\n"
+    return StandIns(source, tuple(functions))
+
+
+def _grader_import(statement: ast.Import | ast.ImportFrom) -> bool:
+    names = [statement.module or ""] if isinstance(statement, ast.ImportFrom) else [a.name for a in statement.names]
+    return any(n == "__future__" or n.startswith("linreg_course") for n in names)
+
+
+class Caller:
+    """Where the student's code runs. Subclasses implement `call`, `value` and `standing_in`.
+
+    Whatever the place, a result crosses `linreg_course.grader.codec` as data, so a test sees the same
+    values from `check` in a notebook and from the sandboxed worker of the command-line grader.
+    """
+
+    def call(self, name: str, args: tuple, kwargs: dict, observe: Observe | None = None) -> Any:
+        """The decoded result of the student's `name(*args, **kwargs)`; an `Observation` if `observe` is given."""
         raise NotImplementedError
 
     def value(self, name: str) -> Any:
         raise NotImplementedError
 
-    def standing_in(self, functions: dict[str, Callable]) -> contextlib.AbstractContextManager:
-        """While the context is open, the student's names in `functions` are bound to those functions."""
+    def standing_in(self, stand_ins: StandIns) -> contextlib.AbstractContextManager:
+        """While the context is open, the student's names in `stand_ins.names` are bound to the stand-ins."""
         raise NotImplementedError
+
+
+def read_reply(reply: Any, name: str, observe: Observe | None = None) -> Any:
+    """Turn a reply of `linreg_course.grader.kernel` into the decoded value, or raise the matching exception."""
+    if not isinstance(reply, dict):
+        raise CallFailed(f"the grader received a damaged reply while calling `{name}`")
+    status = reply.get("status")
+    if status == "missing":
+        raise Missing(name)
+    if status == "notanswered":
+        raise NotAnswered(name)
+    if status == "notcallable":
+        raise Fail(f"`{name}` should be a function, but it is a {str(reply.get('type'))[:200]}")
+    if status == "error":
+        raise StudentError(str(reply.get("error", "no message"))[:4000])
+    if status in ("died", "timeout", "broken"):
+        raise CallFailed(str(reply.get("error", "no message"))[:4000])
+    if status != "ok":
+        raise CallFailed(f"the grader received a damaged reply while calling `{name}`")
+    try:
+        value = decode(reply.get("value"))
+        unreadable = contains_unreadable(value)
+        if unreadable is not None:
+            raise Fail(f"`{name}` returned {unreadable}, which the grader cannot read: return numbers, arrays or "
+                       "tensors (in lists, tuples or dicts), or the model, optimizer or loader the question asks for")
+        if observe is None:
+            return value
+        return Observation(value, decode(reply["arguments"]) if "arguments" in reply else None,
+                           decode(reply["keywords"]) if "keywords" in reply else None,
+                           decode(reply["probe"]) if "probe" in reply else None)
+    except CorruptReply as error:
+        raise CallFailed(f"the grader received a damaged reply while calling `{name}` ({error})") from None
+
+
+def copy_request(value: Any) -> Any:
+    """A copy of the test's arguments made as the channel makes it (pickled), so the student cannot touch ours."""
+    return pickle.loads(pickle.dumps(value))
 
 
 class NamespaceCaller(Caller):
@@ -143,30 +245,16 @@ class NamespaceCaller(Caller):
     def __init__(self, namespace: dict[str, Any]):
         self.namespace = namespace
 
-    def _lookup(self, name: str) -> Any:
-        if name not in self.namespace:
-            raise Missing(name)
-        return self.namespace[name]
-
-    def call(self, name: str, args: tuple, kwargs: dict) -> Any:
-        func = self._lookup(name)
-        if not callable(func):
-            raise Fail(f"`{name}` should be a function, but it is a {type(func).__name__}")
-        try:
-            return func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-        except NotImplementedError:
-            raise NotAnswered(name) from None
-        except Exception as error:  # the student's bug, reported as the test's message
-            raise StudentError(_describe(error)) from None
+    def call(self, name: str, args: tuple, kwargs: dict, observe: Observe | None = None) -> Any:
+        args, kwargs, observe = copy_request((args, kwargs, observe))
+        return read_reply(json.loads(dumps(call_reply(self.namespace, name, args, kwargs, observe))), name, observe)
 
     def value(self, name: str) -> Any:
-        value = self._lookup(name)
-        if value is Ellipsis:
-            raise NotAnswered(name)
-        return copy.deepcopy(value)
+        return read_reply(json.loads(dumps(value_reply(self.namespace, name))), name)
 
     @contextlib.contextmanager
-    def standing_in(self, functions: dict[str, Callable]) -> Iterator[None]:
+    def standing_in(self, stand_ins: StandIns) -> Iterator[None]:
+        functions = load_stand_ins(stand_ins.source, stand_ins.names) if stand_ins.names else {}
         saved = {name: (name in self.namespace, self.namespace.get(name)) for name in functions}
         self.namespace.update(functions)
         try:
@@ -179,12 +267,6 @@ class NamespaceCaller(Caller):
                     self.namespace.pop(name, None)
 
 
-def _describe(error: BaseException) -> str:
-    frames = traceback.extract_tb(error.__traceback__)
-    where = f" (line {frames[-1].lineno})" if frames else ""
-    return f"{type(error).__name__}: {error}{where}"
-
-
 class Context:
     """What a test sees: a seeded generator for fresh inputs and access to the student's definitions."""
 
@@ -194,8 +276,12 @@ class Context:
         self.seed = seed
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call the student's function `name` on copies of the arguments and return its result."""
+        """Call the student's function `name` on copies of the arguments and return its result (as data)."""
         return self._caller.call(name, args, kwargs)
+
+    def observe(self, observe: Observe, name: str, *args: Any, **kwargs: Any) -> Observation:
+        """Call `name` like `call`, and also get what `observe` asks for (arguments after the call, a probe)."""
+        return self._caller.call(name, args, kwargs, observe)
 
     def value(self, name: str) -> Any:
         """The value of the student's variable `name`."""
@@ -239,18 +325,21 @@ def run_test(question: Question, test: Test, caller: Caller) -> TestResult:
         status, message = "missing", f"`{name}` is not defined: did you run its cell, or rename or delete it?"
     except StudentError as error:
         status, message = "error", f"your code raised {error}"
+    except CallFailed as why:
+        status, message = "error", str(why)
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # a bug in a test, or a student's object misbehaving inside a comparison
-        status, message = "error", f"the test could not finish: {_describe(error)}"
+        status, message = "error", f"the test could not finish: {describe_error(error)}"
     points = test.points if status == "passed" else 0.0
     return TestResult(test.name, status, points, test.points, message, test.hidden)
 
 
-def stand_ins_for(question: Question) -> dict[str, Callable]:
+def stand_ins_for(question: Question) -> StandIns:
     """The stand-ins of every other question of the same notebook: what replaces the student's functions."""
     siblings = REGISTRY.get(question.notebook, {}).values()
-    return {name: func for other in siblings if other is not question for name, func in other.stand_ins.items()}
+    return stand_in_source({name: func for other in siblings if other is not question
+                            for name, func in other.stand_ins.items()})
 
 
 def run_question(question: Question, caller: Caller, hidden: bool = False) -> QuestionResult:

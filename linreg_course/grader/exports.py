@@ -25,6 +25,7 @@ from typing import Any
 from linreg_course.grader.feedback import student_feedback
 from linreg_course.grader.gradebook import Gradebook, Row, Submission, build, fmt, grades_csv
 from linreg_course.grader.identity import compile_pattern, file_name, identify, identify_with_pattern
+from linreg_course.grader.reports import write_atomic
 from linreg_course.grader.roster import Roster, read_roster
 
 RUN_FILE, GRADES, CANVAS, MOODLE, FEEDBACK = "run.json", "grades.csv", "canvas.csv", "moodle", "feedback"
@@ -126,21 +127,14 @@ def moodle_worksheets(book: Gradebook, when: str) -> dict[str, str]:
     return sheets
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write a file whole: a temporary file beside it, then a rename."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-
-
 def write_gradebook(out: Path, reports: list[dict[str, Any]], record: dict[str, Any],
                     settings: Settings) -> list[str]:
     """Write run.json, grades.csv, feedback/, canvas.csv and moodle/ into `out`; the lines to print."""
     roster: Roster | None = read_roster(settings.roster) if settings.roster else None
     book = build(submissions_of(reports, record, settings), roster)
-    write_text(out / RUN_FILE, json.dumps(record, indent=1) + "\n")
-    write_text(out / GRADES, grades_csv(book))
-    write_text(out / CANVAS, canvas_csv(book))
+    write_atomic(out / RUN_FILE, json.dumps(record, indent=1) + "\n")
+    write_atomic(out / GRADES, grades_csv(book))
+    write_atomic(out / CANVAS, canvas_csv(book))
     feedback = out / FEEDBACK
     feedback.mkdir(exist_ok=True)
     for old in feedback.glob("*.md"):
@@ -151,12 +145,12 @@ def write_gradebook(out: Path, reports: list[dict[str, Any]], record: dict[str, 
         while name in used:
             name += "_"
         used.add(name)
-        write_text(feedback / f"{name}.md", student_feedback(book, row, settings.reveal_hidden))
+        write_atomic(feedback / f"{name}.md", student_feedback(book, row, settings.reveal_hidden))
     sheets = moodle_worksheets(book, time.strftime("%Y-%m-%d %H:%M"))
     if sheets:
         (out / MOODLE).mkdir(exist_ok=True)
         for key, text in sheets.items():
-            write_text(out / MOODLE / f"{key}.csv", text)
+            write_atomic(out / MOODLE / f"{key}.csv", text)
     students = f"{len(book.rows)} student{'s' if len(book.rows) != 1 else ''}"
     exercises = f"{len(book.exercises)} exercise{'s' if len(book.exercises) != 1 else ''}"
     lines = [f"gradebook: {out / GRADES} ({students}, {exercises}), feedback in {feedback}/"]

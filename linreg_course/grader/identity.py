@@ -22,13 +22,12 @@ roster CSV maps what was read onto the teacher's own student list (`linreg_cours
 
 from __future__ import annotations
 
-import functools
-import json
-import pkgutil
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from linreg_course.grader.submission import Corrupt, known_exercises, read_submission
 
 _CLASSROOM_FOLDER = re.compile(r"^(?P<slug>.+)-submissions$")
 _MOODLE = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<rest>.*)$")
@@ -55,15 +54,6 @@ class Identity:
         if "moodle_participant" in self.ids:
             found.append(f"Participant {self.ids['moodle_participant']}")
         return found
-
-
-@functools.cache
-def known_exercises() -> tuple[str, ...]:
-    """The exercise keys that have public tests: 01_linear_model, ..."""
-    from linreg_course.grader import questions
-
-    names = (m.name for m in pkgutil.iter_modules(questions.__path__))
-    return tuple(sorted(n[2:] for n in names if n.startswith("ch") and n[2:4].isdigit()))
 
 
 def exercise_named(title: str) -> str | None:
@@ -162,9 +152,8 @@ def exercise_hint(path: Path, identity: Identity) -> str | None:
     if identity.exercise is None:
         return None
     try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-        named = meta.get("linreg_course", {}).get("exercise")
-    except (OSError, ValueError, AttributeError):
+        named = read_submission(path).metadata_key
+    except Corrupt:
         named = None
     return None if named in known_exercises() else identity.exercise
 

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linreg_course.grader.exports import RUN_FILE, Settings, write_gradebook, write_text
+from linreg_course.grader.exports import RUN_FILE, Settings, write_gradebook
+from linreg_course.grader.reports import JUNIT, SUMMARY, junit_xml, summary, write_atomic
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -43,19 +44,21 @@ class MergeError(ValueError):
     """The folders are not the complete set of shards of one run."""
 
 
-def read_shards(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The reports of all shards in the order of a single run, and the merged run record."""
-    records, reports_by_position = [], {}
+def read_shards(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, Any], tuple[str, dict[str, Any]]]:
+    """The reports of all shards in the order of a single run, the merged run record, and the sandbox and
+    limits they were graded with."""
+    records, reports_by_position, conditions = [], {}, set()
     for folder in folders:
         try:
-            summary = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+            shard = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
             record = json.loads((folder / RUN_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise MergeError(f"{folder} holds no complete shard report: {error}") from None
-        if summary.get("complete") is False:
+        if shard.get("complete") is not True:
             raise MergeError(f"{folder}: that shard's run did not finish; grade it again")
+        conditions.add(json.dumps([shard.get("sandbox"), shard.get("limits")], sort_keys=True))
         entries = {e["submission"]: e for e in record["entries"]}
-        for report in summary["submissions"]:
+        for report in shard["submissions"]:
             entry = entries.get(report["submission"])
             if entry is None or entry["position"] in reports_by_position:
                 raise MergeError(f"{folder}: {report['submission']} is not in its run.json, or is in two shards")
@@ -65,19 +68,20 @@ def read_shards(folders: list[Path]) -> tuple[list[dict[str, Any]], dict[str, An
     counts = {tuple(r["shard"])[1] if r["shard"] else 1 for r in records}
     if len(totals) != 1 or len(counts) != 1:
         raise MergeError("the folders come from different runs (their numbers of notebooks or shards differ)")
+    if len(conditions) != 1:
+        raise MergeError("the shards were graded with different sandboxes or limits: grade them alike")
+    sandbox, limits = json.loads(conditions.pop())
     total, count = totals.pop(), counts.pop()
     missing = sorted({p % count + 1 for p in range(total) if p not in reports_by_position})
     if missing:
         raise MergeError(f"shard(s) {', '.join(f'{m}/{count}' for m in missing)} missing: merge every shard's folder")
     ordered = [reports_by_position[p] for p in range(total)]
     merged = {"shard": None, "total": total, "entries": [entry for _, entry in ordered]}
-    return [report for report, _ in ordered], merged
+    return [report for report, _ in ordered], merged, (sandbox, limits)
 
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m linreg_course.grader merge SHARD_FOLDER... --out DIR`: one gradebook from n shard runs."""
-    from linreg_course.grader.cli import junit_xml  # the command-line grader's own report writers
-
     parser = argparse.ArgumentParser(prog="python -m linreg_course.grader merge",
                                      description="Merge the reports of shard runs (--shard i/n) into one.")
     parser.add_argument("folders", nargs="+", type=Path, help="the output folders of the shard runs")
@@ -87,20 +91,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feedback-hidden", action="store_true", help="as for grading")
     args = parser.parse_args(argv)
     try:
-        reports, record = read_shards(args.folders)
+        reports, record, (sandbox, limits) = read_shards(args.folders)
     except MergeError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    tests = [t for r in reports for q in r["questions"] for t in q["tests"]]
-    passed = sum(t["status"] == "passed" for t in tests)
-    summary = {"score": sum(r["score"] for r in reports), "max_score": sum(r["max_score"] for r in reports),
-               "passed": passed, "failed": len(tests) - passed, "submissions": reports}
-    write_text(args.out / "report.json", json.dumps(summary, indent=1) + "\n")
-    write_text(args.out / "junit.xml", junit_xml(reports))
+    merged = summary(reports, record["total"], sandbox, limits)
+    write_atomic(args.out / SUMMARY, json.dumps(merged, indent=1) + "\n")
+    write_atomic(args.out / JUNIT, junit_xml(reports))
     settings = Settings(args.roster, args.student_pattern, args.feedback_hidden)
     for line in write_gradebook(args.out, reports, record, settings):
         print(line)
     print(f"merged {len(args.folders)} shard folders: {len(reports)} notebooks")
-    print(f"{passed} passed, {len(tests) - passed} failed")
+    print(f"{merged['passed']} passed, {merged['failed']} failed")
     return 0

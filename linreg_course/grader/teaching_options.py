@@ -14,6 +14,7 @@ from typing import Any
 from linreg_course.grader import hidden, merge
 from linreg_course.grader.exports import Settings, root_of, run_record, write_gradebook
 from linreg_course.grader.identity import compile_pattern, exercise_hint, identify, identify_with_pattern
+from linreg_course.grader.roster import read_roster
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
@@ -36,11 +37,13 @@ def prepare(args: argparse.Namespace, parser: argparse.ArgumentParser, submissio
         print(hidden.describe(args.hidden))
         if args.student_pattern:
             compile_pattern(args.student_pattern)
-        if args.roster and not args.roster.is_file():
-            raise ValueError(f"--roster {args.roster}: no such file")
+        if args.roster:
+            read_roster(args.roster)  # a roster that cannot be read stops the run before any notebook runs
         args.shard_of = merge.parse_shard(args.shard) if args.shard else None
     except ValueError as error:  # hidden.HiddenTestsError included
         parser.error(str(error))
+    except OSError as error:
+        parser.error(f"--roster {args.roster}: {error.strerror or error}")
     args.all_submissions = submissions
     chosen, args.positions = merge.select(submissions, args.shard_of)
     args.submissions_graded = chosen

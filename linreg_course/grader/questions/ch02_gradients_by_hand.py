@@ -1,14 +1,16 @@
 """Public tests of exercise 02, gradients by hand: the two gradient formulas, the gradient check, the
 summed loss's limit on the data size.
 
-The loss functions handed to the student's `numerical_gradient` are instances of the classes below:
-defined at module level, so the command-line grader can pickle them into the student's kernel.
+The loss functions handed to the student's `numerical_gradient` are the classes of
+`linreg_course.grader.fixtures` (importable in the sandbox); the subclasses below add the exact
+gradients the references need, and are pickled as their gradient-free base classes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from linreg_course.grader import fixtures
 from linreg_course.grader.compare import as_array, as_number, check_gradient, check_shape
 from linreg_course.grader.core import Fail, question
 
@@ -225,30 +227,24 @@ def gradient_matrix_optimum(ctx):
 # ---------------------------------------------------------------- q3: numerical_gradient
 
 
-class LeastSquaresLoss:
-    """θ ↦ mean((Aθ − c)²): a quadratic, on which central differences are exact up to round-off."""
-
-    def __init__(self, A: np.ndarray, c: np.ndarray):
-        self.A, self.c = A, c
-
-    def __call__(self, theta: np.ndarray) -> float:
-        return float(np.mean((self.A @ theta - self.c) ** 2))
+class LeastSquaresLoss(fixtures.LeastSquaresLoss):
+    """θ ↦ mean((Aθ − c)²), with its exact gradient for the reference (the kernel gets the gradient-free base)."""
 
     def gradient(self, theta: np.ndarray) -> np.ndarray:
         return 2 / len(self.c) * self.A.T @ (self.A @ theta - self.c)
 
+    def __reduce__(self):  # noqa: ANN204 (pickled as the fixture: the sandbox cannot import this module)
+        return fixtures.LeastSquaresLoss, (self.A, self.c)
 
-class WavyLoss:
-    """θ ↦ Σ a_i sin(θ_i) + exp(v·θ) + ½ Σ s_i θ_i²: smooth but not quadratic, so the step h matters."""
 
-    def __init__(self, a: np.ndarray, v: np.ndarray, s: np.ndarray):
-        self.a, self.v, self.s = a, v, s
-
-    def __call__(self, theta: np.ndarray) -> float:
-        return float(np.sum(self.a * np.sin(theta)) + np.exp(self.v @ theta) + 0.5 * np.sum(self.s * theta**2))
+class WavyLoss(fixtures.WavyLoss):
+    """θ ↦ Σ a_i sin(θ_i) + exp(v·θ) + ½ Σ s_i θ_i², with its exact gradient for the reference."""
 
     def gradient(self, theta: np.ndarray) -> np.ndarray:
         return self.a * np.cos(theta) + np.exp(self.v @ theta) * self.v + self.s * theta
+
+    def __reduce__(self):  # noqa: ANN204 (pickled as the fixture: the sandbox cannot import this module)
+        return fixtures.WavyLoss, (self.a, self.v, self.s)
 
 
 def differences(f, theta: np.ndarray, h: float, kind: str) -> np.ndarray:

@@ -15,6 +15,7 @@ from torch import nn
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number
 from linreg_course.grader.core import Fail, StudentError, question
+from linreg_course.grader.observers import ModuleView, Observe, Raised
 
 NB = "06_nn_linear"
 
@@ -64,9 +65,11 @@ def _lam_max(X: np.ndarray, k: int) -> float:
 # ---------------------------------------------------------------- q1: make_model
 
 
-def _call_make_model(ctx, W: np.ndarray, b: np.ndarray) -> nn.Linear:
+def _call_make_model(ctx, W: np.ndarray, b: np.ndarray) -> tuple[ModuleView, np.ndarray]:
+    """The student's model as data (`ModuleView`), with its outputs on fresh inputs X, and X."""
+    X = ctx.rng.normal(size=(int(ctx.rng.integers(2, 6)), W.shape[1]))
     try:
-        model = ctx.call("make_model", _t(W), _t(b))
+        model = ctx.observe(Observe(inputs=(_t(X),)), "make_model", _t(W), _t(b)).result
     except StudentError as error:
         text = str(error)
         if "in-place operation" in text and "leaf" in text:
@@ -79,12 +82,14 @@ def _call_make_model(ctx, W: np.ndarray, b: np.ndarray) -> nn.Linear:
             raise Fail(f"make_model raised {error}: a plain tensor cannot replace a parameter; copy the values "
                        "into the existing one with model.weight.copy_(W) under torch.no_grad()") from None
         raise
-    if not isinstance(model, nn.Linear):
-        raise Fail(f"make_model should return an nn.Linear layer, not a {type(model).__name__}")
-    return model
+    if not isinstance(model, ModuleView) or not model.linear:
+        kind = model.name if isinstance(model, ModuleView) else type(model).__name__
+        raise Fail(f"make_model should return an nn.Linear layer, not a {kind}")
+    return model, X
 
 
-def _check_model(ctx, model: nn.Linear, W: np.ndarray, b: np.ndarray, what: str) -> None:
+def _check_model(ctx, answer: tuple[ModuleView, np.ndarray], W: np.ndarray, b: np.ndarray, what: str) -> None:
+    model, X = answer
     k, d = W.shape
     if model.bias is None:
         raise Fail(f"{what} has no bias: nn.Linear(..., bias=False) leaves out b; keep the default bias=True")
@@ -109,9 +114,9 @@ def _check_model(ctx, model: nn.Linear, W: np.ndarray, b: np.ndarray, what: str)
     if np.all(np.abs(got_b) <= 1 / math.sqrt(d)) and not _close(got_b, b):
         raise Fail(f"the bias of {what} is not b (it looks like the random start): copy b into model.bias too")
     check_close(got_b, b, f"the bias of {what}", rtol=1e-12, atol=0)
-    X = ctx.rng.normal(size=(int(ctx.rng.integers(2, 6)), d))
-    with torch.no_grad():
-        out = as_array(model(_t(X)), f"{what}(X)")
+    if isinstance(model.outputs[0], Raised):
+        raise Fail(f"{what}(X) raised {model.outputs[0].error}")
+    out = as_array(model.outputs[0], f"{what}(X)")
     check_close(out, X @ W.T + b, f"{what}(X)", rtol=1e-10)
 
 

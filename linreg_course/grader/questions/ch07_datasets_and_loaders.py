@@ -18,6 +18,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from linreg_course.grader.compare import as_array, as_number, check_gradient, check_number, check_shape
 from linreg_course.grader.core import Fail, question
+from linreg_course.grader.observers import LoaderView, Observe, Raised
 
 NB = "07_datasets_and_loaders"
 
@@ -104,18 +105,27 @@ def _loader_case(ctx) -> tuple[np.ndarray, np.ndarray, int, int]:
     return X, Y, batch_size, int(ctx.rng.integers(0, 10_000))
 
 
-def _call_loader(ctx, X, Y, batch_size: int, seed: int):
-    loader = ctx.call("make_loader", _t(X), _t(Y), batch_size, seed)
-    if not hasattr(loader, "__iter__"):
+class _ObservedLoader:
+    """The epochs a student's loader gave in the kernel (`LoaderView`), handed out in order, as iterating it would."""
+
+    def __init__(self, view: LoaderView):
+        self._epochs = iter(view.epochs)
+
+    def next_epoch(self) -> list | Raised:
+        return next(self._epochs)
+
+
+def _call_loader(ctx, X, Y, batch_size: int, seed: int) -> _ObservedLoader:
+    loader = ctx.observe(Observe(epochs=2), "make_loader", _t(X), _t(Y), batch_size, seed).result
+    if not isinstance(loader, LoaderView):
         raise Fail(f"make_loader should return a DataLoader, not a {type(loader).__name__}")
-    return loader
+    return _ObservedLoader(loader)
 
 
-def _loader_epoch(loader, X, Y) -> list[list[int]]:
-    try:
-        batches = list(iter(loader))
-    except Exception as error:  # the returned object misbehaves when iterated
-        raise Fail(f"iterating over the loader raised {type(error).__name__}: {error}") from None
+def _loader_epoch(loader: _ObservedLoader, X, Y) -> list[list[int]]:
+    batches = loader.next_epoch()
+    if isinstance(batches, Raised):  # the returned loader misbehaves when iterated
+        raise Fail(f"iterating over the loader raised {batches.error}")
     return _read_epoch(batches, X, Y, "the loader")
 
 

@@ -11,14 +11,17 @@ All tensors are float64 and built from `ctx.rng`; the loss functions are `nn.Mod
 from __future__ import annotations
 
 import copy
+import functools
 
 import numpy as np
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from linreg_course.grader import fixtures
 from linreg_course.grader.compare import as_number, check_number
 from linreg_course.grader.core import Fail, question
+from linreg_course.grader.observers import Observe, OptimizerView, Raised
 
 NB = "08_training_with_optim"
 
@@ -368,13 +371,19 @@ def fit_shuffled_loader(ctx):
 # ---------------------------------------------------------------- q4: make_optimizer
 
 
-def _call_make_optimizer(ctx, model, lr: float, momentum: float) -> torch.optim.Optimizer:
-    opt = ctx.call("make_optimizer", model, lr, momentum)
-    if not isinstance(opt, torch.optim.Optimizer):
+def _observe_make_optimizer(ctx, model, lr: float, momentum: float, probe=None) -> tuple[OptimizerView, object]:
+    """The student's optimizer as data (`OptimizerView`), and what `probe` found running it in the kernel."""
+    observed = ctx.observe(Observe(probe=probe), "make_optimizer", model, lr, momentum)
+    opt = observed.result
+    if not isinstance(opt, OptimizerView):
         raise Fail(f"make_optimizer should return a torch.optim.SGD, not a {type(opt).__name__}")
-    if not isinstance(opt, torch.optim.SGD):
-        raise Fail(f"make_optimizer returned a {type(opt).__name__}; this chapter uses torch.optim.SGD")
-    return opt
+    if not opt.sgd:
+        raise Fail(f"make_optimizer returned a {opt.name}; this chapter uses torch.optim.SGD")
+    return opt, observed.probe
+
+
+def _call_make_optimizer(ctx, model, lr: float, momentum: float) -> OptimizerView:
+    return _observe_make_optimizer(ctx, model, lr, momentum)[0]
 
 
 @q4.test()
@@ -428,18 +437,18 @@ def optimizer_two_steps(ctx):
     X, Y = _problem(ctx, n, d, k)
     model = _linear(ctx, d, k)
     lr, beta = 0.2 / _lam_max(X, k), 0.8
-    opt = _call_make_optimizer(ctx, model, lr, beta)
+    xb, yb = _t(X), _t(Y)
+    steps = functools.partial(fixtures.linear_steps, xb=xb, yb=yb, steps=2)  # run in the kernel, on your optimizer
+    opt, after = _observe_make_optimizer(ctx, model, lr, beta, probe=steps)
     params = {tuple(p.shape): p for group in opt.param_groups for p in group["params"]}
     if set(params) != {(k, d), (k,)}:
         raise Fail("the optimizer should hold the weight and the bias of the model: pass model.parameters()")
-    W, b = params[(k, d)], params[(k,)]
-    xb, yb = _t(X), _t(Y)
+    if isinstance(after, Raised):
+        raise Fail(f"two steps of your optimizer raised {after.error}")
+    W, b = after["weight"], after["bias"]
     W_hand, b_hand = model.weight.detach().numpy().copy(), model.bias.detach().numpy().copy()
     v_W, v_b = np.zeros_like(W_hand), np.zeros_like(b_hand)
     for _ in range(2):
-        opt.zero_grad()
-        nn.functional.mse_loss(nn.functional.linear(xb, W, b), yb).backward()
-        opt.step()
         E = X @ W_hand.T + b_hand - Y
         v_W, v_b = beta * v_W + 2 / E.size * E.T @ X, beta * v_b + 2 / E.size * E.sum(axis=0)
         W_hand, b_hand = W_hand - lr * v_W, b_hand - lr * v_b

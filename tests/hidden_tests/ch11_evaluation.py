@@ -4,7 +4,7 @@ import numpy as np
 
 from linreg_course.grader.compare import as_array, check_close, check_number
 from linreg_course.grader.core import Fail
-from linreg_course.grader.questions.ch10_evaluation import (
+from linreg_course.grader.questions.ch11_evaluation import (
     _call_metrics,
     _call_predict,
     _call_split,

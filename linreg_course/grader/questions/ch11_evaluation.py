@@ -26,7 +26,7 @@ from linreg_course.grader.splitting import (
 )
 from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
-NB = "10_evaluation"
+NB = "11_evaluation"
 
 q1 = question(NB, "q1", "a seeded split")
 q2 = question(NB, "q2", "standardise with the training statistics")

@@ -28,7 +28,7 @@ from linreg_course.grader.splitting import (
 )
 from linreg_course.grader.standardising import Words, check_mapped, check_statistics
 
-NB = "11_capstone"
+NB = "12_capstone"
 
 q1 = question(NB, "q1", "a seeded train/test split")
 q2 = question(NB, "q2", "standardise with the training statistics")

@@ -1,4 +1,4 @@
-"""Wrong answers to exercises/10_evaluation.ipynb, written from the exercise and its chapter only."""
+"""Wrong answers to exercises/11_evaluation.ipynb, written from the exercise and its chapter only."""
 
 # case name: (question, the whole source of that question's answer cell as a student wrote it)
 CASES = {

@@ -3,7 +3,7 @@
 import numpy as np
 
 from linreg_course.grader.core import Fail
-from linreg_course.grader.questions.ch11_capstone import (
+from linreg_course.grader.questions.ch12_capstone import (
     _call_r2,
     _call_split,
     _call_standardise,
