@@ -71,7 +71,7 @@ exercises: $(STAMP)
 
 # Grade notebooks with the course's grader: make grade SUBMISSIONS="path/to/notebooks-or-folders"
 # (default: your copies in work/, or the exercises/ folder when work/ holds none). Reports go to
-# grading-report/ (report.json, junit.xml). The exit status is 1 when a test fails, so that CI fails.
+# grading-report/ (report.json, junit.xml, grades.csv, feedback/). The exit status is 1 when a test fails.
 # Each notebook runs in a bubblewrap sandbox (sudo apt-get install bubblewrap); without it, grade your
 # own notebooks with make grade GRADE_ARGS=--no-sandbox.
 SUBMISSIONS ?= $(if $(wildcard work/*.ipynb),work,exercises)
