@@ -12,14 +12,24 @@ apply_environment()
 _notebook_seconds: dict[str, float] = defaultdict(float)
 
 
+_measured: list[str] = []
+
+
 def pytest_runtest_logreport(report):
-    """Add up the time of every nbval cell (setup, call and teardown) per notebook."""
+    """Add up the time of every nbval cell (setup, call and teardown) per notebook; keep what tests measured."""
     path = report.nodeid.split("::")[0]
     if path.endswith(".ipynb"):
         _notebook_seconds[path] += report.duration
+    if report.when == "call":
+        # A test's measurements (record_property("measured", ...)) reach here from every xdist worker.
+        _measured.extend(value for name, value in report.user_properties if name == "measured")
 
 
 def pytest_terminal_summary(terminalreporter):
+    if _measured:
+        terminalreporter.section("measured by the tests")
+        for line in _measured:
+            terminalreporter.write_line(line)
     if not _notebook_seconds:
         return
     ranked = sorted(_notebook_seconds.items(), key=lambda kv: kv[1], reverse=True)

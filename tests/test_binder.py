@@ -53,3 +53,43 @@ def test_every_notebook_dependency_is_on_binder():
                            "statistics", "io", "contextlib", "__future__", "timeit", "gc", "inspect", "re"}:
                 continue
             assert package in provided, f"{path.relative_to(ROOT)} imports {module}, which Binder does not install"
+
+
+# --- a fresh environment built from binder/, as repo2docker builds it ----------------------------------------
+
+BINDER_NOTEBOOKS = ["chapters/04_autograd.ipynb", "exercises/04_autograd.ipynb"]
+_RUN = """
+import pathlib, sys, nbformat
+from nbclient import NotebookClient
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.prefix)"))
+    NotebookClient(nb, kernel_name="python3", timeout=300,
+                   resources={"metadata": {"path": str(pathlib.Path(path).parent)}}).execute()
+    print(path, nb.cells[-1].outputs[0]["text"].strip())
+"""
+
+
+def test_a_fresh_binder_environment_runs_a_chapter_and_an_exercise(tmp_path):
+    """A new virtual environment from binder/ alone (requirements, then postBuild) runs a chapter and an
+    exercise in its own kernel: nothing may come from the project's .venv. `make test` builds it
+    (`make binder-env`) while the books are built; a run of this test alone builds its own."""
+    import subprocess
+
+    from tools.binder_env import ENV, build, current, environment
+
+    env = ENV if current(ENV) else build(tmp_path / "env")
+    result = subprocess.run([str(env / "bin" / "python"), "-c", _RUN, *[str(ROOT / p) for p in BINDER_NOTEBOOKS]],
+                            env=environment(env), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for path in BINDER_NOTEBOOKS:
+        assert f"{ROOT / path} {env}" in result.stdout, result.stdout  # ran to the end, in Binder's kernel
+
+
+def test_binder_requirements_are_adapted_only_by_the_index():
+    from tools.binder_env import requirements_here
+
+    text = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
+    here = requirements_here(text)
+    assert "ipykernel==" in here and "-c ../constraints.txt" in here and "torch==2.13.0+cpu" in here
+    assert "download.pytorch.org" not in here and len(here.splitlines()) == len(text.splitlines()) - 1

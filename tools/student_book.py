@@ -7,8 +7,10 @@ build, the output in `_build/student/html`) and builds with them.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
+from pathlib import Path
 
 from tools.notebook_settings import ROOT
 
@@ -23,12 +25,30 @@ def student_toc(toc: str) -> str:
     return without
 
 
-def student_config(config: str) -> str:
-    """The book configuration with solutions/ excluded from the build."""
+def relocate_local_extensions(config: str, out: Path, root: Path = ROOT) -> str:
+    """The config with `local_extensions` paths rewritten for a copy of it written to `out`.
+
+    Jupyter Book resolves them against the folder of the config file it is given, so the copy in
+    `_build/student/` must point back at the repository's `book/_ext`.
+    """
+    block = re.search(r"^  local_extensions:\n((?:    \S.*\n)+)", config, flags=re.MULTILINE)
+    if block is None:
+        return config
+
+    def moved(match: re.Match) -> str:
+        target = (root / match.group(2)).resolve()
+        return f"{match.group(1)}{Path(os.path.relpath(target, out.resolve())).as_posix()}"
+
+    lines = re.sub(r"^(    [\w.]+: )(\S+)$", moved, block.group(1), flags=re.MULTILINE)
+    return config[: block.start(1)] + lines + config[block.end(1):]
+
+
+def student_config(config: str, out: Path = OUT) -> str:
+    """The book configuration with solutions/ excluded from the build, for a copy written to `out`."""
     marker = "exclude_patterns:\n"
     if marker not in config:
         raise ValueError("_config.yml has no exclude_patterns list")
-    return config.replace(marker, marker + "  - solutions\n", 1)
+    return relocate_local_extensions(config.replace(marker, marker + "  - solutions\n", 1), out)
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""Hidden tests of exercise 10: run by the command-line grader only, never by `check` in the notebook."""
+"""Hidden tests of exercise 11: run by the command-line grader only, never by `check` in the notebook."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""Hidden tests of exercise 11: run by the command-line grader only, never by `check` in the notebook."""
+"""Hidden tests of exercise 12: run by the command-line grader only, never by `check` in the notebook."""
 
 import numpy as np
 
@@ -21,13 +21,14 @@ from linreg_course.grader.questions.ch12_capstone import (
 
 @q1.test(hidden=True)
 def split_chapter_sizes(ctx):
-    """gives the chapter's split of 442 patients: 353 for training, 89 for testing"""
+    """on the 442 patients with seed 0, gives the chapter's 89 test patients and the 353 others"""
     train, test = _call_split(ctx, 442, 0.2, 0)
     want_train, want_test = _reference_split(442, 0.2, 0)
     if (len(train), len(test)) != (353, 89):
         raise Fail(f"442 patients with test_fraction 0.2 should give 353 and 89 rows, not {len(train)} and {len(test)}")
     if sorted(train) != sorted(want_train) or sorted(test) != sorted(want_test):
-        raise Fail("the split of the 442 patients with seed 0 differs from the chapter's")
+        raise Fail("the split of the 442 patients with seed 0 differs from the shuffle of the chapter, "
+                   "torch.randperm(442, generator=torch.Generator().manual_seed(0)), the first 353 for training")
 
 
 @q2.test(hidden=True)

@@ -58,7 +58,7 @@ def lr_ceiling(X_tilde: np.ndarray) -> float:
     return float(2 / np.linalg.eigvalsh(H)[0])
 '''),
     "largest_stable_rate_is_fastest": ("q5", '''
-# 0.0155 is above 2 / lambda_max, so the biggest step that is still stable must be the fastest
+# 0.019 is above 2 / lambda_max, so the biggest step that is still stable must be the fastest
 lr_choice = "e"
 '''),
     "floor_instead_of_ceil": ("q6", '''

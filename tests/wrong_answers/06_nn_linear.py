@@ -74,7 +74,10 @@ def sum_lr(lr: float, N: int, k: int) -> float:
     """The learning rate for reduction="sum" that reproduces the steps of reduction="mean" at lr."""
     return lr / N
 '''),
-    "thinks_it_flattens": ("q6", '''
-answer = "c"
+    "row_target_taken_as_column": ("q6", '''
+answer = "b"  # the chapter: [N] against a target of another shape broadcasts to [N, N]
+'''),
+    "same_numbers_no_warning": ("q6", '''
+answer = "d"
 '''),
 }

@@ -90,17 +90,10 @@ def stability_limits(X: np.ndarray, k: int) -> tuple[float, float]:
     lr_max_std = 2 / np.linalg.eigvalsh(2 / N * Z_tilde.T @ Z_tilde)[-1]
     return float(lr_max_raw), float(lr_max_std)
 '''),
-    "normal_equations_inverse": ("q6", '''
-def lstsq_fit(X: torch.Tensor, Y: torch.Tensor):
-    """Least-squares (W, b) for Y ≈ X @ W.T + b via torch.linalg.lstsq on [X, 1], in the inputs' dtype."""
-    X_tilde = torch.cat([X, torch.ones(X.shape[0], 1, dtype=X.dtype)], dim=1)
-    theta = torch.linalg.inv(X_tilde.T @ X_tilde) @ X_tilde.T @ Y
-    return theta[:-1].T, theta[-1]
-'''),
-    "steps_one_per_kappa": ("q7", '''
+    "steps_one_per_kappa": ("q6", '''
 steps_choice = "a"  # kappa is about 7 and each step fixes one unit of the condition number, so about 7 steps
 '''),
-    "steps_kappa_squared": ("q7", '''
+    "steps_kappa_squared": ("q6", '''
 steps_choice = "c"  # H = X~^T X~ squares the conditioning: 7 ** 2 * ln(1e6) = 49 * 14, several hundred steps
 '''),
 }

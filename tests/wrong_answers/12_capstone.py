@@ -56,9 +56,14 @@ def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     sst = ((y - y_hat.mean()) ** 2).sum()
     return (1 - sse / sst).item()
 '''),
-    "largest_coefficient_without_abs": ("q5", '''
-# the coefficient with the largest value in the fit: s5, about +36
+    "next_largest_in_the_chapter": ("q5", '''
+# in the chapter's theta* s1 is largest (-43), then s5 (+35): without s1, s5 comes first
 strongest_feature = "s5"
 strongest_sign = +1
+'''),
+    "s1_kept_in_the_fit": ("q5", '''
+# fitted on all ten standardised features: s1 has the largest weight, about -43
+strongest_feature = "s1"
+strongest_sign = -1
 '''),
 }

@@ -1,6 +1,6 @@
 """Public tests of exercise 03, gradient descent from scratch: one step, the loop and its stopping rule,
-the Hessian, the ceiling 2/λ_max on the learning rate, the fastest learning rate on the chapter's data,
-and the number of steps the condition number predicts.
+the Hessian, the ceiling 2/λ_max on the learning rate, the fastest learning rate on another sample of the
+chapter's temperatures, and the number of steps the condition number predicts.
 """
 
 from __future__ import annotations
@@ -398,8 +398,10 @@ def ceiling_is_sharp(ctx):
 # ---------------------------------------------------------------- q5: lr_choice
 
 #: The options of question 5 and the run the question describes.
-LR_OPTIONS = {"a": 0.001, "b": 0.005, "c": 0.01, "d": 0.0145, "e": 0.0148, "f": 0.0155}
+LR_OPTIONS = {"a": 0.001, "b": 0.005, "c": 0.01, "d": 0.0184, "e": 0.0186, "f": 0.019}
 CHOICE_MAX_STEPS, CHOICE_TOL = 50_000, 1e-6
+#: Another sample than the chapter's (seed 0), whose step counts the chapter prints.
+CHOICE_SEED = 1
 
 
 @functools.lru_cache(maxsize=1)
@@ -411,7 +413,7 @@ def choice_steps() -> tuple[dict[str, float], float, float]:
     """
     from linreg_course.data import temperatures
 
-    celsius, fahr = temperatures(20, seed=0)
+    celsius, fahr = temperatures(20, seed=CHOICE_SEED)
     X_tilde = np.column_stack([celsius, np.ones(len(celsius))])
     theta_star, *_ = np.linalg.lstsq(X_tilde, fahr, rcond=None)
     eig, vectors = np.linalg.eigh(ref_hessian(X_tilde))
@@ -436,7 +438,7 @@ def _choice(ctx) -> str:
 
 @q5.test()
 def lr_choice_converges(ctx):
-    """is below the ceiling 2/λ_max of the chapter's temperatures, so the run converges"""
+    """is below the ceiling 2/λ_max of the temperatures with seed 1, so the run converges"""
     letter = _choice(ctx)
     steps, lam_max, ceiling = choice_steps()
     lr = LR_OPTIONS[letter]
@@ -450,7 +452,7 @@ def lr_choice_converges(ctx):
 
 @q5.test()
 def lr_choice_fastest(ctx):
-    """is the option that reaches the tolerance in the fewest steps on the chapter's temperatures"""
+    """is the option that reaches the tolerance in the fewest steps on the temperatures with seed 1"""
     letter = _choice(ctx)
     steps, lam_max, ceiling = choice_steps()
     best = min(steps, key=steps.get)

@@ -1,4 +1,4 @@
-"""Public tests of exercise 06, built-ins: an nn.Linear with given parameters, the loss with F.mse_loss,
+"""Public tests of exercise 06, models: an nn.Linear with given parameters, the loss with F.mse_loss,
 the training loop over model.parameters(), what a fresh layer holds, reduction="sum" and a shape mismatch.
 
 The references are written in NumPy with the gradients of chapter 2, independently of nn.Linear and
@@ -456,15 +456,17 @@ def sum_lr_same_steps(ctx):
 
 @q6.test()
 def shape_mismatch_choice(ctx):
-    """what F.mse_loss does with predictions [N] and targets [N, 1]"""
+    """what F.mse_loss does with predictions [N] and targets [1, N]"""
     got = ctx.value("answer")
     if not isinstance(got, str) or got.strip().lower() not in {"a", "b", "c", "d"}:
         raise Fail(f'answer should be one of the strings "a", "b", "c" or "d", not {got!r}')
     hints = {
-        "a": "no error is raised: the shapes broadcast, and F.mse_loss only warns (run it and read the warning)",
-        "c": "it warns, but it does not fix anything: the [N] and [N, 1] tensors broadcast to [N, N]",
-        "d": "F.mse_loss does warn, and reshapes nothing: the two shapes broadcast to [N, N]",
+        "a": "no error is raised: [N] and [1, N] broadcast (run it and read the warning)",
+        "b": "that is what [N] against [N, 1] does, the chapter's case; broadcasting lines shapes up from the "
+             "right, so [N] against a row [1, N] gives [1, N]: prediction i meets target i, 20 pairs, not 400",
+        "d": "F.mse_loss warns whenever the two sizes differ, even when broadcasting happens to pair the "
+             "numbers correctly",
     }
     choice = got.strip().lower()
-    if choice != "b":
+    if choice != "c":
         raise Fail(f'answer = "{choice}" is not right: {hints[choice]}')

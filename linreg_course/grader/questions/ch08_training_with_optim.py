@@ -1,4 +1,4 @@
-"""Public tests of exercise 08, training with optim.SGD: the order of the calls in a step, the whole-data
+"""Public tests of exercise 08, training with torch.optim: the order of the calls in a step, the whole-data
 loss, a reusable `fit`, the optimizer and its settings, the stability limit and the symptoms of the
 classic mistakes.
 

@@ -1,4 +1,4 @@
-"""Public tests of exercise 10, evaluating a model: a seeded split, standardisation with the training
+"""Public tests of exercise 11, evaluating a model: a seeded split, standardisation with the training
 statistics, MSE/RMSE/MAE/R² by hand, two questions on what the metrics say, a validation curve over
 polynomial degrees, and predictions in the original units.
 
@@ -457,4 +457,4 @@ def predict_plain_tensor(ctx):
     check_shape(as_array(got, "the returned tensor"), (len(x),), "the returned tensor")
     if got.requires_grad:
         raise Fail("the predictions track gradients (requires_grad=True): compute them inside "
-                   "`with torch.no_grad():`, as the chapter's predict_fahrenheit does")
+                   "`with torch.no_grad():`, as the chapter's predict does")

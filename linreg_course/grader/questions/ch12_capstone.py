@@ -1,6 +1,6 @@
-"""Public tests of exercise 11, the capstone on the diabetes data: a seeded train/test split,
+"""Public tests of exercise 12, the capstone on the diabetes data: a seeded train/test split,
 standardisation with the training statistics, coefficients mapped back to the original units, the R²
-score, and which feature the fitted model weighs most.
+score, and which feature a model fitted without s1 weighs most.
 
 Every reference is computed here on fresh inputs from `ctx.rng` (the last question's from the diabetes
 data themselves); where a typical mistake gives a recognisable answer (statistics of the whole data set,
@@ -34,7 +34,7 @@ q1 = question(NB, "q1", "a seeded train/test split")
 q2 = question(NB, "q2", "standardise with the training statistics")
 q3 = question(NB, "q3", "coefficients in the original units")
 q4 = question(NB, "q4", "the R² score")
-q5 = question(NB, "q5", "the strongest feature")
+q5 = question(NB, "q5", "the strongest feature, without s1")
 
 FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
 
@@ -82,7 +82,7 @@ def split_partition(ctx):
 
     def rounding(n_got: int, m_got: int) -> str:
         if m_got == int(test_fraction * n):
-            return (": you rounded the test size down, int(test_fraction * n); the chapter rounds the training "
+            return (": you rounded the test size down, int(test_fraction * n); the question rounds the training "
                     "size down, n_train = int((1 - test_fraction) * n)")
         if n_got == round((1 - test_fraction) * n):
             return ": use int(...), which rounds down, not round(...)"
@@ -255,7 +255,7 @@ def units_match_raw_lstsq(ctx):
 
 @q3.test()
 def units_chapter_case(ctx):
-    """the chapter's case (target in its own units, mu_y = 0, sigma_y = 1) equals least squares on the raw data"""
+    """the case of the chapter's θ* (target in its own units, mu_y = 0, sigma_y = 1) equals raw least squares"""
     _check_units(ctx, standardise_y=False)
 
 
@@ -364,26 +364,34 @@ def r2_refuses_broadcast(ctx):
                "ValueError")
 
 
-# ---------------------------------------------------------------- q5: the strongest feature
+# ---------------------------------------------------------------- q5: the strongest feature without s1
+
+#: The feature question 5 leaves out.
+DROPPED = "s1"
 
 
 @lru_cache(maxsize=1)
 def _diabetes_fit():
-    """The chapter's fit: split with seed 0 and test_fraction 0.2, training statistics, lstsq with a bias."""
+    """The question's fit: split with seed 0 and test_fraction 0.2, the nine features other than s1
+    standardised with the training statistics, lstsq with a bias; also the fit with all ten features."""
     from sklearn.datasets import load_diabetes
 
     data = load_diabetes(scaled=False)
     x, y = data.data, data.target
-    n = len(x)
-    train, _ = _reference_split(n, 0.2, 0)
+    train, _ = _reference_split(len(x), 0.2, 0)
     x_train, y_train = x[train], y[train]
     mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
     z = (x_train - mu) / sigma
-    theta, *_ = np.linalg.lstsq(np.column_stack([z, np.ones(len(z))]), y_train, rcond=None)
-    w_std = theta[:-1]
-    w_raw = w_std / sigma
-    r = np.array([np.corrcoef(x_train[:, j], y_train)[0, 1] for j in range(x.shape[1])])
-    return list(data.feature_names), w_std, w_raw, r
+
+    def fit(columns: list[int]) -> np.ndarray:
+        theta, *_ = np.linalg.lstsq(np.column_stack([z[:, columns], np.ones(len(z))]), y_train, rcond=None)
+        return theta[:-1]
+
+    names = list(data.feature_names)
+    kept = [j for j, name in enumerate(names) if name != DROPPED]
+    w_std = fit(kept)
+    r = np.array([np.corrcoef(x_train[:, j], y_train)[0, 1] for j in kept])
+    return [names[j] for j in kept], w_std, w_std / sigma[kept], r, names, fit(list(range(len(names))))
 
 
 def _feature_answer(ctx, name: str) -> str:
@@ -398,23 +406,24 @@ def _feature_answer(ctx, name: str) -> str:
 
 @q5.test()
 def strongest_feature(ctx):
-    """the feature with the largest standardised coefficient in size, on the chapter's split"""
+    """the feature with the largest standardised coefficient in size, in the fit without s1"""
     answer = _feature_answer(ctx, "strongest_feature")
-    names, w_std, w_raw, r = _diabetes_fit()
+    names, w_std, w_raw, r, all_names, w_all = _diabetes_fit()
     want = names[int(np.argmax(np.abs(w_std)))]
     if answer == want:
         return
+    if answer == DROPPED:
+        raise Fail(f"\"{DROPPED}\" is the feature the question leaves out: fit the model on the nine others")
+    if answer == all_names[int(np.argmax(np.abs(w_all)))] or answer in {
+            all_names[j] for j in np.argsort(-np.abs(w_all))[:2]}:
+        raise Fail(f"\"{answer}\" is one of the two largest in the model with all ten features; without s1 the "
+                   "serum weights, which partly cancelled each other, shrink: refit on the nine features and "
+                   "compare again")
     if answer == names[int(np.argmax(np.abs(w_raw)))]:
         raise Fail(f"\"{answer}\" has the largest coefficient in the original units, which depends on the units "
                    "(its feature has a small spread); compare the standardised coefficients w̃_j = w_j σ_j")
-    if answer == names[int(np.argmax(w_std))]:
-        raise Fail(f"\"{answer}\" has the largest positive standardised coefficient; the question asks for the "
-                   "largest in absolute value, whatever its sign")
-    if answer == names[int(np.argmax(np.abs(r)))]:
-        raise Fail(f"\"{answer}\" is the feature most correlated with the target on its own; the question is about "
-                   "the coefficients of the model fitted on all ten features together")
-    raise Fail(f"\"{answer}\" is not the feature with the largest |w̃_j|: fit the model on the standardised "
-               "training rows and compare the absolute values of its ten weights")
+    raise Fail(f"\"{answer}\" is not the feature with the largest |w̃_j|: fit the model on the nine standardised "
+               "features of the training rows and compare the absolute values of its weights")
 
 
 @q5.test()
@@ -423,11 +432,10 @@ def strongest_sign(ctx):
     value = as_number(ctx.value("strongest_sign"), "strongest_sign")
     if value not in (1.0, -1.0):
         raise Fail(f"strongest_sign should be +1 or -1, not {value:g}")
-    names, w_std, _, r = _diabetes_fit()
+    _, w_std, _, r, _, _ = _diabetes_fit()
     j = int(np.argmax(np.abs(w_std)))
-    want = float(np.sign(w_std[j]))
-    if value != want:
+    if value != float(np.sign(w_std[j])):
         if value == np.sign(r[j]):
             raise Fail("that is the sign of the feature's correlation with the target on its own; its coefficient "
-                       "in the model with all ten features, holding the others fixed, has the other sign")
+                       "in the model, holding the others fixed, has the other sign")
         raise Fail("the sign is wrong: look at the coefficient itself, not its size")
