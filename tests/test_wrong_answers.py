@@ -73,7 +73,7 @@ def run_notebook(sources: list[str]) -> dict:
 
 def grade(key: str, namespace: dict) -> dict[str, tuple[float, float]]:
     """Points and maximum per question, public and hidden tests together."""
-    load_hidden(ROOT / "hidden_tests", key)
+    load_hidden(ROOT / "tests" / "hidden_tests", key)
     caller = NamespaceCaller(namespace)
     results = [run_question(q, caller, hidden=True) for q in questions_for(key).values()]
     return {r.name: (r.points, r.max_points) for r in results}
