@@ -85,18 +85,22 @@ test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope $(NBVAL_FLAGS) tests $(NOTEBOOK_DIRS)
 
 # Re-execute notebooks in place after editing them: all of chapters/ and solutions/, or NB="a.ipynb b.ipynb".
-# Then regenerate the exercises from the (possibly edited) solutions.
+# First the Colab cell of every notebook is written (tools/colab_cell.py); then the exercises are regenerated
+# from the (possibly edited) solutions.
 refresh: $(STAMP)
+	$(BIN)/python -m tools.colab_cell
 	$(BIN)/python -m tools.refresh $(NB)
 	$(BIN)/python -m linreg_course.grader.generate
 
-# Write exercises/NN_topic.ipynb from solutions/NN_topic.ipynb (CI fails when they are out of date).
+# Write the Colab cell of every notebook (from _config.yml's repository url and the package's version), then
+# exercises/NN_topic.ipynb from solutions/NN_topic.ipynb (CI fails when either is out of date).
 exercises: $(STAMP)
+	$(BIN)/python -m tools.colab_cell
 	$(BIN)/python -m linreg_course.grader.generate
 
 # Grade notebooks with the course's grader: make grade SUBMISSIONS="path/to/notebooks-or-folders"
 # (default: your copies in work/, or the exercises/ folder when work/ holds none). Reports go to
-# grading-report/ (report.json, junit.xml). The exit status is 1 when a test fails, so that CI fails.
+# grading-report/ (report.json, junit.xml, grades.csv, feedback/). The exit status is 1 when a test fails.
 # Each notebook runs in a bubblewrap sandbox (sudo apt-get install bubblewrap); without it, grade your
 # own notebooks with make grade GRADE_ARGS=--no-sandbox.
 SUBMISSIONS ?= $(if $(wildcard work/*.ipynb),work,exercises)

@@ -57,7 +57,8 @@ def grading(tmp_path_factory):
     out = tmp_path_factory.mktemp("grading")
     start = time.perf_counter()
     result = subprocess.run([sys.executable, "-m", "linreg_course.grader", "solutions", "exercises", "--out",
-                             str(out), "--jobs", "2"], cwd=ROOT, capture_output=True, text=True, timeout=900)
+                             str(out), "--jobs", "2", "--hidden", "tests/hidden_tests"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
     seconds = time.perf_counter() - start
     report = json.loads((out / "report.json").read_text())
     print(f"\ngraded {len(report['submissions'])} notebooks in {seconds:.1f} s")

@@ -212,12 +212,13 @@ def test_total_timeout_and_threshold(tmp_path):
     _insert("import time\ntime.sleep(30)")(nb)
     nbformat.write(nb, tmp_path / "01_linear_model.ipynb")
     result = subprocess.run([sys.executable, "-m", "linreg_course.grader", str(tmp_path / "01_linear_model.ipynb"),
-                             "--out", str(tmp_path / "out"), "--timeout", "8", "--threshold", "0.5"],
+                             "--out", str(tmp_path / "out"), "--timeout", "8", "--threshold", "0.5",
+                             "--hidden", str(ROOT / "tests" / "hidden_tests")],
                             capture_output=True, text=True, timeout=120)
     report = json.loads((tmp_path / "out" / "report.json").read_text())["submissions"][0]
     assert "total limit of 8 s" in report["problems"][0] and report["score"] == 0
     questions = questions_for("01_linear_model")
-    load_hidden(ROOT / "hidden_tests", "01_linear_model")
+    load_hidden(ROOT / "tests" / "hidden_tests", "01_linear_model")
     with_hidden = sum(q.max_points(hidden=True) for q in questions.values())
     assert with_hidden > sum(q.max_points(hidden=False) for q in questions.values())
     assert report["max_score"] == with_hidden  # hidden tests count in the maximum even when grading was cut off

@@ -38,7 +38,7 @@ from tools.notebook_settings import ROOT
 MARK = f"linreg-hostile-{uuid.uuid4().hex[:12]}"
 VENV_FILE = Path(numpy.__file__)
 PROTECTED = [ROOT / "linreg_course" / "grader" / "questions" / "ch01_linear_model.py",
-             ROOT / "linreg_course" / "grader" / "core.py", ROOT / "hidden_tests" / "ch01_linear_model.py",
+             ROOT / "linreg_course" / "grader" / "core.py", ROOT / "tests" / "hidden_tests" / "ch01_linear_model.py",
              ROOT / "solutions" / "01_linear_model.ipynb"]
 
 MSE_RIGHT = ("import numpy as np\n\ndef mse(y_hat, y):\n    if y_hat.shape != y.shape:\n"

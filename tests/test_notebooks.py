@@ -7,7 +7,8 @@ import re
 import pytest
 from notebook_files import CHAPTERS, STORED, code_cells, load, source, tags
 
-from tools.notebook_settings import NOTEBOOK_DIRS, ROOT, notebooks
+from tools.colab_cell import cell_source, repository_url, version_tag
+from tools.notebook_settings import NOTEBOOK_DIRS, notebooks
 
 
 def ids(paths):
@@ -75,37 +76,29 @@ def test_figures_have_caption_and_alt_text(path):
         assert caption.strip() and alt.strip(), f"{path}: code cell {i} shows a figure without caption and alt text"
 
 
-def _config_url() -> str:
-    text = (ROOT / "_config.yml").read_text(encoding="utf-8")
-    match = re.search(r"^repository:\s*\n\s+url:\s*(\S+)", text, flags=re.MULTILINE)
-    assert match, "_config.yml has no repository url"
-    return match.group(1)
-
-
 ALL = notebooks(NOTEBOOK_DIRS)
 
 
 @pytest.mark.parametrize("path", ALL, ids=ids(ALL))
 def test_colab_setup_cell(path):
-    """The first code cell installs the course's package on Colab only, from the repository in _config.yml.
+    """The first code cell is the Colab cell tools/colab_cell.py writes (tests/test_colab_cell.py tests the tool).
 
     Every notebook needs it: chapters load the data sets from the package, exercises and solutions `check`.
     """
-    first = source(code_cells(load(path))[0])
-    assert 'if "google.colab" in sys.modules:' in first, f"{path}: the first code cell is not the Colab setup cell"
-    urls = re.findall(r"git\+(https://\S+?)[\"'@]", first)
-    assert urls == [_config_url()], f"{path}: the Colab cell installs from {urls}, not {_config_url()}"
-    assert not code_cells(load(path))[0]["outputs"], f"{path}: the Colab setup cell printed something locally"
+    first = code_cells(load(path))[0]
+    assert source(first) == cell_source(repository_url(), version_tag()), (
+        f"{path}: the first code cell is not the Colab cell; run `make exercises`")
+    assert not first["outputs"], f"{path}: the Colab setup cell printed something locally"
 
 
 def test_colab_cell_does_nothing_outside_colab(tmp_path):
-    """Run the exact Colab cell of chapter 1 in a fresh kernel: no output, no error, no install."""
+    """Run the exact Colab cell of chapter 1 in a fresh kernel: no output, no error, no install (no pip run)."""
     import nbformat
     from nbclient import NotebookClient
 
     cell = code_cells(load(CHAPTERS[0]))[0]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source(cell)),
-                                         nbformat.v4.new_code_cell("print('google.colab' in sys.modules)")])
+    probe = "print('google.colab' in sys.modules, '_pip' in globals())"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source(cell)), nbformat.v4.new_code_cell(probe)])
     NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert nb.cells[0].outputs == []
-    assert nb.cells[1].outputs[0]["text"] == "False\n"
+    assert nb.cells[1].outputs[0]["text"] == "False False\n"

@@ -73,8 +73,8 @@ def facts(tmp_path_factory):
     server = socket.create_server(("127.0.0.1", 0))
     threading.Thread(target=lambda: server.accept(), daemon=True).start()
     secret = tmp / "SECRET-report-folder"
-    paths = [str(ROOT / "solutions"), str(ROOT / "hidden_tests"), str(ROOT / ".git"), str(ROOT / "tests"), str(secret),
-             str(ROOT / "linreg_course" / "grader" / "questions"), str(tmp)]
+    paths = [str(ROOT / "solutions"), str(ROOT / "tests" / "hidden_tests"), str(ROOT / ".git"), str(ROOT / "tests"),
+             str(secret), str(ROOT / "linreg_course" / "grader" / "questions"), str(tmp)]
     source = (PROBE.replace("PORT", str(server.getsockname()[1])).replace("PATHS", repr(paths))
               .replace("VENV", repr(sys.prefix)))
     notebook = tmp / "probe.ipynb"

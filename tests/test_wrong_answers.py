@@ -30,7 +30,7 @@ from linreg_course.grader.stand_ins import CHECK_CALL, answer_cells
 from tools.notebook_settings import ROOT
 
 CASE_DIR = ROOT / "tests" / "wrong_answers"
-HIDDEN = ROOT / "hidden_tests"
+HIDDEN = ROOT / "tests" / "hidden_tests"
 SECONDS_PER_CASE = 60
 
 

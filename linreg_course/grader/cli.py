@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
+from linreg_course.grader import collect, merge, teaching_options  # teaching a class (issue 12)
 from linreg_course.grader.execute import empty_report, grade
 from linreg_course.grader.reports import (
     JUNIT,
@@ -35,9 +36,6 @@ from linreg_course.grader.reports import (
 )
 from linreg_course.grader.sandbox import Limits, SandboxUnavailable, check_sandbox, describe
 from linreg_course.grader.submission import choose_exercise, known_exercises
-
-#: The hidden tests shipped with the course's repository (a teacher can point --hidden elsewhere).
-DEFAULT_HIDDEN = Path(__file__).resolve().parents[2] / "hidden_tests"
 
 #: The running summary is rewritten after every finished submission up to this many, then at most every
 #: SUMMARY_EVERY seconds (each finished submission's own report is always written at once).
@@ -60,13 +58,14 @@ def find_submissions(paths: list[Path]) -> list[Path]:
 
 def grade_one(path: Path, args: argparse.Namespace, limits: Limits, stop: threading.Event) -> dict[str, Any]:
     """Grade one submission; whatever fails, the result is a report."""
+    exercise = args.exercise or args.exercise_hints.get(path)  # or the one an LMS's file name names (teaching)
     try:
         if not path.is_file():
             return empty_report(path, None, "no such file (or not a regular file)", "crashed", args.hidden,
                                 not args.no_sandbox)
-        return grade(path, args.exercise, args.hidden, limits, not args.no_sandbox, stop)
+        return grade(path, exercise, args.hidden, limits, not args.no_sandbox, stop)
     except Exception as error:  # a bug of the grader: that submission's report says so, the others go on
-        key = choose_exercise(path, args.exercise, None)[0]
+        key = choose_exercise(path, exercise, None)[0]
         return empty_report(path, key, f"the grader failed on this notebook: {type(error).__name__}: {error}",
                             "crashed", args.hidden, not args.no_sandbox)
 
@@ -132,17 +131,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per submission in all (default 300)")
     parser.add_argument("--memory", type=float, default=4.0, help="GB of memory per process of a notebook (default 4)")
     parser.add_argument("--exercise", help="grade every submission as this exercise, e.g. 02_gradients_by_hand")
-    parser.add_argument("--hidden", type=Path, default=DEFAULT_HIDDEN if DEFAULT_HIDDEN.is_dir() else None,
-                        help="directory of hidden tests (default: the repository's hidden_tests/)")
+    parser.add_argument("--hidden", type=Path,
+                        help="the teacher's folder of hidden tests (default: $LINREG_COURSE_HIDDEN_TESTS, else none)")
     parser.add_argument("--no-hidden", action="store_true", help="run the public tests only")
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run notebooks without bubblewrap, with your rights (only for notebooks you trust); "
                              "recorded in the report")
     parser.add_argument("--threshold", type=float,
                         help="pass when every submission scores at least this fraction of its maximum (0..1)")
+    teaching_options.add_options(parser)
     args = parser.parse_args(argv)
-    if args.no_hidden:
-        args.hidden = None
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         parser.error("--threshold is a fraction between 0 and 1")
     if args.exercise is not None and args.exercise not in known_exercises():
@@ -152,6 +150,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     args.submissions = find_submissions(args.paths)
     if not args.submissions:
         parser.error("no notebooks found in " + ", ".join(map(str, args.paths)))
+    args.submissions = teaching_options.prepare(args, parser, args.submissions)  # hidden tests, shard, roster
     return args
 
 
@@ -184,6 +183,9 @@ def run(args: argparse.Namespace, output: Output, limits: Limits) -> tuple[list[
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["merge"], ["collect"]):  # teaching a class: `merge SHARD...`, `collect SOURCE... --into DIR`
+        return (merge if argv[0] == "merge" else collect).main(argv[1:])
     args = parse(argv)
     limits = Limits(cell_timeout=args.cell_timeout, call_timeout=args.call_timeout, total_timeout=args.timeout,
                     memory=int(args.memory * 2**30))
@@ -207,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     finished = [r for r in reports if r is not None]
     try:
         data = output.finish(finished)
+        gradebook = teaching_options.finish(args, finished)  # grades.csv, feedback, LMS files (teaching)
     except OSError as error:
         output.error = f"{error.filename or args.out}: {error.strerror or error}"
     if output.error:
@@ -214,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot write the reports: {output.error}", file=sys.stderr)
         return 2
     print(table(finished))
+    print(*gradebook, sep="\n")
     print(f"reports: {args.out / SUMMARY}, {args.out / JUNIT}")
     if stopped or not data["complete"]:
         print(f"incomplete: {len(finished)} of {len(reports)} submissions graded")

@@ -12,7 +12,8 @@ from linreg_course.grader.core import NamespaceCaller, QuestionResult, questions
 #: because the grader runs the tests itself, outside the notebook.
 GRADER_ENV = "LINREG_COURSE_GRADING"
 
-_MARK = {"passed": "PASS", "failed": "FAIL", "not answered": "TODO", "missing": "MISSING", "error": "ERROR"}
+#: How `check` and the feedback files mark a test's status.
+MARKS = {"passed": "PASS", "failed": "FAIL", "not answered": "TODO", "missing": "MISSING", "error": "ERROR"}
 
 
 def format_result(result: QuestionResult) -> str:
@@ -22,7 +23,7 @@ def format_result(result: QuestionResult) -> str:
         return head + f"not answered yet, 0/{result.max_points:g} points"
     lines = [head + f"{result.points:g}/{result.max_points:g} points"]
     for test in result.tests:
-        line = f"  {_MARK[test.status]:<7} {test.name}"
+        line = f"  {MARKS[test.status]:<7} {test.name}"
         if test.message:
             line += f"\n          {test.message}"
         lines.append(line)
