@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 from tools.notebook_settings import ROOT
 
@@ -48,9 +49,7 @@ def test_every_notebook_dependency_is_on_binder():
         code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
         for module in re.findall(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", code, flags=re.MULTILINE):
             package = module_to_package.get(module, module)
-            if package in {"sys", "os", "math", "time", "tempfile", "warnings", "itertools", "functools",
-                           "copy", "pathlib", "json", "collections", "dataclasses", "typing", "random",
-                           "statistics", "io", "contextlib", "__future__", "timeit", "gc", "inspect", "re"}:
+            if module in sys.stdlib_module_names or module == "__future__":  # comes with Python
                 continue
             assert package in provided, f"{path.relative_to(ROOT)} imports {module}, which Binder does not install"
 
