@@ -19,6 +19,8 @@ import pytest
 from submissions import require_sandbox, run_grader, solution, with_answer, write
 from workflow_steps import job_outputs, load, run_job
 
+from linreg_course.grader.core import questions_for
+from linreg_course.grader.execute import load_hidden
 from tools.notebook_settings import ROOT
 
 KEY = "01_linear_model"
@@ -126,8 +128,10 @@ def test_grades_name_every_student_with_points_per_question(graded):
     assert float(found["Chen, Carol"][f"{KEY} q1"]) < float(maximum[f"{KEY} q1"])
     assert found["Chen, Carol"][f"{KEY} q2"] == maximum[f"{KEY} q2"]
     assert found["Diaz, Dan"][KEY] == "" and found["Diaz, Dan"]["notes"] == "no submission"
-    hidden_points = sum(1 for _ in (HIDDEN / f"ch{KEY}.py").read_text().split("@q")[1:])
-    assert float(maximum[KEY]) == 9 + hidden_points  # public and hidden tests
+    load_hidden(HIDDEN, KEY)
+    questions = questions_for(KEY).values()
+    assert float(maximum[KEY]) == sum(q.max_points(hidden=True) for q in questions)  # public and hidden
+    assert sum(q.max_points(hidden=True) for q in questions) > sum(q.max_points(hidden=False) for q in questions)
 
 
 def test_feedback_files_give_every_message_but_no_hidden_test(graded):
