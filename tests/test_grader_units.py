@@ -204,3 +204,25 @@ def test_the_check_output_shown_to_students_is_what_check_prints(capsys):
     page = (ROOT / "book" / "exercises.md").read_text(encoding="utf-8")
     shown = page.split("```text\n", 1)[1].split("```", 1)[0]
     assert capsys.readouterr().out == shown
+
+
+def test_a_question_is_core_or_stretch_and_check_says_which():
+    from linreg_course.grader.core import LEVELS, REGISTRY, question
+    from linreg_course.grader.notebook import format_result
+
+    with pytest.raises(ValueError, match="level"):
+        question("99_levels", "q1", "a made-up question", level="hard")
+    stretch = question("99_levels", "q2", "a made-up question", level="stretch")
+
+    @stretch.test()
+    def passes(ctx):
+        """passes"""
+
+    result = run_question(stretch, NamespaceCaller({}))
+    assert result.level == "stretch" and result.to_dict()["level"] == "stretch"
+    assert format_result(result).startswith("q2 (a made-up question, stretch): 1/1 points")
+    core = format_result(run_question(question("99_levels", "q3", "another"), NamespaceCaller({})))
+    assert core.startswith("q3 (another): ")
+    del REGISTRY["99_levels"]
+    for key in sorted(p.stem for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
+        assert {q.level for q in questions_for(key).values()} <= set(LEVELS)

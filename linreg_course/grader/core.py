@@ -75,6 +75,7 @@ class Question:
     name: str
     title: str
     tests: list[Test] = field(default_factory=list)
+    level: str = "core"  # "core": the chapter's skill; "stretch": carrying it to new ground
 
     def test(self, points: float = 1.0, hidden: bool = False) -> Callable:
         """Decorator adding a test; its docstring's first line is the name students see, its function's name
@@ -97,11 +98,17 @@ class Question:
 REGISTRY: dict[str, dict[str, Question]] = {}
 
 
-def question(notebook: str, name: str, title: str) -> Question:
-    """Create (or return) the question `name` of `notebook`."""
+#: The difficulty levels of a question, in the order an exercise asks them.
+LEVELS = ("core", "stretch")
+
+
+def question(notebook: str, name: str, title: str, level: str = "core") -> Question:
+    """Create (or return) the question `name` of `notebook`, at difficulty `level` (core or stretch)."""
+    if level not in LEVELS:
+        raise ValueError(f"{notebook} {name}: level must be one of {LEVELS}, not {level!r}")
     questions = REGISTRY.setdefault(notebook, {})
     if name not in questions:
-        questions[name] = Question(notebook, name, title)
+        questions[name] = Question(notebook, name, title, level=level)
     return questions[name]
 
 
@@ -261,6 +268,7 @@ class QuestionResult:
     points: float
     max_points: float
     tests: list[TestResult]
+    level: str = "core"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -313,4 +321,4 @@ def run_question(question: Question, caller: Caller, hidden: bool = False) -> Qu
     else:
         status = "failed"
     return QuestionResult(question.name, question.title, status, points, sum(r.max_points for r in results),
-                          results)
+                          results, question.level)

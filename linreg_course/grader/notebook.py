@@ -18,7 +18,8 @@ MARKS = {"passed": "PASS", "failed": "FAIL", "not answered": "TODO", "missing": 
 
 def format_result(result: QuestionResult) -> str:
     """The text `check` prints: one line for the question, one per test."""
-    head = f"{result.name} ({result.title}): "
+    level = ", stretch" if result.level == "stretch" else ""
+    head = f"{result.name} ({result.title}{level}): "
     if result.status == "not answered":
         return head + f"not answered yet, 0/{result.max_points:g} points"
     lines = [head + f"{result.points:g}/{result.max_points:g} points"]
