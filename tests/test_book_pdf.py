@@ -25,7 +25,8 @@ def _cells(path) -> list[dict]:  # noqa: ANN001
 
 def _title(path) -> str:  # noqa: ANN001
     first = "".join(_cells(path)[0]["source"])
-    return re.search(r"^# (.+)$", first, flags=re.MULTILINE).group(1).strip()
+    title = re.search(r"^# (.+)$", first, flags=re.MULTILINE).group(1).strip()
+    return title.replace("`", "")  # inline code's backticks are markup, not text
 
 
 def _squeeze(text: str) -> str:
