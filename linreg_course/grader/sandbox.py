@@ -323,16 +323,18 @@ def start_worker(notebook: bytes, name: str, limits: Limits, sandbox: bool = Tru
                            f"{HOME}/.config/matplotlib/{fonts[0]}"]
             settings["cwd"] = WORKDIR
             env = notebook_environment(HOME)
-            mounts = [*_system_mounts(), *_python_mounts(),
-                      "--proc", "/proc", "--dev", "/dev",
-                      "--perms", "1777", "--size", str(limits.disk), "--tmpfs", "/tmp",
-                      "--perms", "1777", "--size", str(16 << 20), "--tmpfs", "/dev/shm",
-                      "--perms", "0777", "--size", str(limits.disk), "--tmpfs", HOME,
-                      "--perms", "0777", "--size", str(limits.disk), "--tmpfs", WORKDIR,
-                      *copies, *_package_mounts()]
+            # The private file systems first, then what is bound on top of them: a course cloned under
+            # /tmp (or a home folder) keeps its Python and package visible inside the sandbox's own /tmp.
+            private = ["--proc", "/proc", "--dev", "/dev",
+                       "--perms", "1777", "--size", str(limits.disk), "--tmpfs", "/tmp",
+                       "--perms", "1777", "--size", str(16 << 20), "--tmpfs", "/dev/shm",
+                       "--perms", "0777", "--size", str(limits.disk), "--tmpfs", HOME,
+                       "--perms", "0777", "--size", str(limits.disk), "--tmpfs", WORKDIR]
+            bound = [*_system_mounts(), *_python_mounts(), *copies, *_package_mounts()]
             command = [bwrap_path() or "bwrap", *_namespace_options(), "--json-status-fd", str(status_w),
                        *(["--seccomp", str(rules_fd)] if rules is not None else []),
-                       *_parent_dirs(mounts), *mounts, "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
+                       *_parent_dirs(private), *private, *_parent_dirs(bound), *bound,
+                       "--remount-ro", "/", "--chdir", WORKDIR, "--clearenv"]
             for key, value in env.items():
                 command += ["--setenv", key, value]
             command += ["--", sys.executable, "-s", "-m", "linreg_course.grader.worker", str(request_r), str(reply_w),
