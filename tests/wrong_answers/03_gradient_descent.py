@@ -69,7 +69,7 @@ def steps_needed(lam_max: float, lam_min: float, factor: float) -> int:
     rho = (kappa - 1) / (kappa + 1)
     return int(np.log(factor) / -np.log(rho))
 '''),
-    "fast_plain_descent_on_raw_inputs": ("q7", "above the optimum", '''
+    "fast_plain_descent_on_raw_inputs": ("q7", "the target: at most 1 % above", '''
 def train_fast(X: np.ndarray, y: np.ndarray,
                steps: int) -> tuple[np.ndarray, float, list[float]]:
     """(w [d], b, losses): within 1 % of the optimal loss in <= steps steps."""

@@ -633,10 +633,10 @@ def check_fast(ctx, X: np.ndarray, y: np.ndarray, loss_star: float, steps: int) 
                    f"original X and y, {loss:.6g}: if your descent ran on transformed data, map w and b back to "
                    "the units of X and y")
     if loss > (1 + FAST_MARGIN) * loss_star:
-        excess = 100 * (loss / loss_star - 1)
-        raise Fail(f"after {losses.size - 1} steps the loss of your line is {loss:.6g}, {excess:.3g} % "
-                   f"above the optimum L* = {loss_star:.6g}; the target is within {100 * FAST_MARGIN:g} %. "
-                   + _FAST_HINT)
+        ratio = loss / loss_star
+        excess = f"{100 * (ratio - 1):.3g} % above" if ratio < 2 else f"{ratio:.4g} times"
+        raise Fail(f"after {losses.size - 1} steps the loss of your line is {loss:.6g}, {excess} the optimum "
+                   f"L* = {loss_star:.6g} (the target: at most {100 * FAST_MARGIN:g} % above it). " + _FAST_HINT)
 
 
 @q7.test()
