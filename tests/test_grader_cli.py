@@ -29,7 +29,7 @@ from tools.notebook_settings import ROOT
 
 SOLUTION = ROOT / "solutions" / "01_linear_model.ipynb"
 WORDS = {"q1": "def mse(", "q2": "def predict_matrix(", "q3": "def fit_lstsq(", "q4": "def best_constant(",
-         "q5": "repeat_factor ="}
+         "q5": "def fit_parabola("}
 
 
 def _cell(nb, text):
@@ -69,7 +69,8 @@ CASES = {
     "median": (_replace_answer("q4", "import numpy as np\ndef best_constant(y):\n    return float(np.median(y))\n"),
                {"q4": 0}),
     "hard_coded": (_replace_answer("q4", "def best_constant(y):\n    return 68.0\n"), {"q4": 0}),
-    "sum_factor": (_replace_answer("q5", "repeat_factor = 2\n"), {"q5": 0}),
+    "straight_line": (_replace_answer("q5", "import numpy as np\ndef fit_parabola(t, h):\n"
+                                            "    return np.array([0.0, *np.polyfit(t, h, 1)])\n"), {"q5": 0}),
     "missing_cell": (_delete("q1"), {"q1": 0}),
     "raising_cell": (_insert("1 / 0"), {}),
     "endless_loop": (_insert("while True:\n    pass"), {}),

@@ -3,7 +3,16 @@
 import numpy as np
 
 from linreg_course.grader.compare import as_number, check_close, check_number
-from linreg_course.grader.questions.ch01_linear_model import _predict, q1, q2, q3, q4
+from linreg_course.grader.questions.ch01_linear_model import (
+    _check_parabola,
+    _parabola_case,
+    _predict,
+    q1,
+    q2,
+    q3,
+    q4,
+    q5,
+)
 
 
 @q1.test(hidden=True)
@@ -35,3 +44,10 @@ def best_constant_negative(ctx):
     y = ctx.rng.normal(-40.0, 3.0, 9)
     check_number(as_number(ctx.call("best_constant", y), "best_constant"), float(np.mean(y)), "best_constant",
                  rtol=1e-9)
+
+
+@q5.test(hidden=True)
+def parabola_negative_times(ctx):
+    """works with times on both sides of zero"""
+    t, h, want = _parabola_case(ctx, -2.0, 2.0, 0.5)
+    _check_parabola(ctx, t, h, want, "fit_parabola")

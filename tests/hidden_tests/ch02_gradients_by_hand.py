@@ -15,10 +15,12 @@ from linreg_course.grader.questions.ch02_gradients_by_hand import (
     _check_numerical,
     _matrix_case,
     _relerr,
+    check_ridge,
     q1,
     q2,
     q3,
     q4,
+    q6,
 )
 
 
@@ -80,3 +82,10 @@ def relative_error_scale_free(ctx):
         if not np.isclose(got, want, rtol=1e-9):
             raise Fail(f"relative_error of two vectors scaled by {scale:g} is {got:.6g}, but {want:.6g} unscaled: it "
                        "should not depend on the scale (no fixed epsilon in the denominator)")
+
+
+@q6.test(hidden=True)
+def ridge_one_input_large_penalty(ctx):
+    """works with one input, one output and a large penalty"""
+    X, Y = ctx.rng.normal(5.0, 2.0, (8, 1)), ctx.rng.normal(10.0, 3.0, (8, 1))
+    check_ridge(ctx, ctx.rng.normal(size=(1, 1)), ctx.rng.normal(size=1), X, Y, 50.0)

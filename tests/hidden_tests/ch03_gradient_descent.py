@@ -11,11 +11,14 @@ from linreg_course.grader.questions.ch03_gradient_descent import (
     _compare_run,
     _design,
     _regression,
+    check_fast,
+    fast_problem,
     q1,
     q2,
     q3,
     q4,
     q6,
+    q7,
     ref_lr_ceiling,
 )
 
@@ -75,3 +78,10 @@ def steps_large_kappa(ctx):
     """handles κ = 10⁴ and a factor 10¹²"""
     lam_min = float(ctx.rng.uniform(0.1, 1.0))
     _check_steps(ctx, lam_min * 1e4, lam_min, 1e12)
+
+
+@q7.test(hidden=True)
+def fast_tight_budget(ctx):
+    """within 1 % of L* in 25 steps, with input scales 10⁴ apart"""
+    X, y, loss_star = fast_problem(ctx, 50, np.array([2.0, 300.0]), np.array([0.01, 100.0]))
+    check_fast(ctx, X, y, loss_star, 25)

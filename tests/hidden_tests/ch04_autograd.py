@@ -11,9 +11,11 @@ from linreg_course.grader.questions.ch04_autograd import (
     _line_data,
     _matrix_data,
     _run,
+    check_momentum,
     q1,
     q2,
     q3,
+    q6,
 )
 
 
@@ -54,3 +56,10 @@ def train_negative_inputs(ctx):
     """matches the reference with three large negative inputs"""
     x = ctx.rng.uniform(-300.0, -100.0, 3)
     _check_train(ctx, x, -0.5 * x + 7.0 + ctx.rng.normal(0.0, 1.0, 3), 12)
+
+
+@q6.test(hidden=True)
+def momentum_many_steps(ctx):
+    """60 steps with beta = 0.95 near the stability limit match torch.optim.SGD"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(10, 40)), -2.0, 5.0)
+    check_momentum(ctx, x, y, 0.0, 0.0, float(0.9 / lam_max(x[:, None])), 0.95, 60)

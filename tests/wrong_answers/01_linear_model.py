@@ -43,8 +43,24 @@ def best_constant(y: np.ndarray) -> float:
     """The constant prediction c with the lowest mean squared error on targets y."""
     return float(np.median(y))
 '''),
-    "repeat_doubles_loss": ("q5", "the mean also doubles its count", '''
-repeat_factor = 2.0
+    "parabola_columns_reversed": ("q5", "reverse order", '''
+def fit_parabola(t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Least-squares [a, b, c] of h ≈ a t² + b t + c, shape [3]."""
+    A = np.column_stack([np.ones(len(t)), t, t**2])
+    coef, *_ = np.linalg.lstsq(A, h, rcond=None)
+    return coef
+'''),
+    "parabola_without_constant": ("q5", "column of ones", '''
+def fit_parabola(t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Least-squares [a, b, c] of h ≈ a t² + b t + c, shape [3]."""
+    coef, *_ = np.linalg.lstsq(np.column_stack([t**2, t]), h, rcond=None)
+    return coef
+'''),
+    "parabola_t_before_t_squared": ("q5", "a and b swapped", '''
+def fit_parabola(t: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Least-squares [a, b, c] of h ≈ a t² + b t + c, shape [3]."""
+    W, b = fit_lstsq(np.column_stack([t, t**2]), h.reshape(-1, 1))
+    return np.array([W[0, 0], W[0, 1], b[0]])
 '''),
     "bias_added_as_a_column": ("q2", "b[:, None]", '''
 def predict_matrix(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:

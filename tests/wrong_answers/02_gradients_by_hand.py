@@ -62,4 +62,25 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 # L''(w) = sum x_i^2, so we need eta * sum x_i^2 < 2, i.e. sum x_i^2 < 200: 1 + 4 + ... + 49 = 140
 largest_n = 7
 '''),
+    "ridge_penalty_forgotten": ("q6", "penalty λ‖W‖² is missing", '''
+def ridge_gradient(W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray,
+                   lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """(dL/dW, dL/db) of the MSE of X @ W.T + b plus lam * ||W||²."""
+    E = X @ W.T + b - Y
+    return 2 / E.size * E.T @ X, 2 / E.size * E.sum(axis=0)
+'''),
+    "ridge_bias_penalised": ("q6", "the bias is not penalised", '''
+def ridge_gradient(W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray,
+                   lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """(dL/dW, dL/db) of the MSE of X @ W.T + b plus lam * ||W||²."""
+    dW, db = gradient_matrix(W, b, X, Y)
+    return dW + 2 * lam * W, db + 2 * lam * b
+'''),
+    "ridge_penalty_without_its_2": ("q6", "is 2λw", '''
+def ridge_gradient(W: np.ndarray, b: np.ndarray, X: np.ndarray, Y: np.ndarray,
+                   lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """(dL/dW, dL/db) of the MSE of X @ W.T + b plus lam * ||W||²."""
+    dW, db = gradient_matrix(W, b, X, Y)
+    return dW + lam * W, db
+'''),
 }

@@ -76,4 +76,65 @@ answer = "a"  # allclose's default tolerance, as in the chapter
     "loosest_tolerance_is_safest": ("q5", "10 % off", '''
 answer = "c"  # float16 is so imprecise that only a loose check never fails
 '''),
+    "momentum_as_average": ("q6", "the whole gradient", '''
+def descend_momentum(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
+                     lr: float, beta: float,
+                     steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
+    """`steps` updates of the leaves w, b with momentum beta on the MSE of w * x + b."""
+    history = []
+    v_w, v_b = torch.zeros_like(w), torch.zeros_like(b)
+    for _ in range(steps):
+        loss = torch.mean((w * x + b - y) ** 2)
+        history.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            # a running average of the gradients, as in Adam
+            v_w = beta * v_w + (1 - beta) * w.grad
+            v_b = beta * v_b + (1 - beta) * b.grad
+            w -= lr * v_w
+            b -= lr * v_b
+        w.grad.zero_()
+        b.grad.zero_()
+    return w, b, history
+'''),
+    "momentum_velocity_reset_each_step": ("q6", "carry it from step to step", '''
+def descend_momentum(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
+                     lr: float, beta: float,
+                     steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
+    """`steps` updates of the leaves w, b with momentum beta on the MSE of w * x + b."""
+    history = []
+    for _ in range(steps):
+        v_w, v_b = torch.zeros_like(w), torch.zeros_like(b)
+        loss = torch.mean((w * x + b - y) ** 2)
+        history.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            v_w = beta * v_w + w.grad
+            v_b = beta * v_b + b.grad
+            w -= lr * v_w
+            b -= lr * v_b
+        w.grad.zero_()
+        b.grad.zero_()
+    return w, b, history
+'''),
+    "momentum_step_before_velocity": ("q6", "velocity of the step before", '''
+def descend_momentum(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
+                     lr: float, beta: float,
+                     steps: int) -> tuple[torch.Tensor, torch.Tensor, list[float]]:
+    """`steps` updates of the leaves w, b with momentum beta on the MSE of w * x + b."""
+    history = []
+    v_w, v_b = torch.zeros_like(w), torch.zeros_like(b)
+    for _ in range(steps):
+        loss = torch.mean((w * x + b - y) ** 2)
+        history.append(loss.item())
+        loss.backward()
+        with torch.no_grad():
+            w -= lr * v_w
+            b -= lr * v_b
+            v_w = beta * v_w + w.grad
+            v_b = beta * v_b + b.grad
+        w.grad.zero_()
+        b.grad.zero_()
+    return w, b, history
+'''),
 }

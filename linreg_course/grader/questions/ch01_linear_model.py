@@ -1,4 +1,5 @@
-"""Public tests of exercise 01, the linear model: MSE, the matrix-form prediction, least squares."""
+"""Public tests of exercise 01, the linear model: MSE, the matrix-form prediction, least squares, and
+least squares carried to a curve (a parabola, linear in its coefficients)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from linreg_course.grader.compare import (
     check_close,
     check_number,
     check_shape,
+    close,
     first_mistake,
 )
 from linreg_course.grader.core import Fail, StudentError, question
@@ -22,7 +24,7 @@ q1 = question(NB, "q1", "the mean squared error")
 q2 = question(NB, "q2", "predictions in matrix form")
 q3 = question(NB, "q3", "least squares with a bias")
 q4 = question(NB, "q4", "the best constant prediction")
-q5 = question(NB, "q5", "what repeating the data does to the loss")
+q5 = question(NB, "q5", "a parabola by least squares", level="stretch")
 
 
 @q1.test()
@@ -171,10 +173,50 @@ def best_constant(ctx):
     check_number(answer, float(np.mean(y)), "best_constant(y)", rtol=1e-9)
 
 
+def _parabola_case(ctx, t_low: float, t_high: float, noise: float):
+    """Times [N] in [t_low, t_high], heights from a random parabola plus noise, and the least-squares [a, b, c]."""
+    n = int(ctx.rng.integers(12, 30))
+    t = np.sort(ctx.rng.uniform(t_low, t_high, n))
+    a, b, c = -4.9 * ctx.rng.uniform(0.5, 1.5), ctx.rng.uniform(5.0, 20.0), ctx.rng.uniform(0.5, 10.0)
+    h = a * t**2 + b * t + c + ctx.rng.normal(0.0, noise, n)
+    coefficients, *_ = np.linalg.lstsq(np.column_stack([t**2, t, np.ones(n)]), h, rcond=None)
+    return t, h, coefficients
+
+
+def _check_parabola(ctx, t: np.ndarray, h: np.ndarray, want: np.ndarray, what: str) -> None:
+    """Call fit_parabola and compare with the least-squares [a, b, c], naming the likely slip."""
+    got = as_array(ctx.call("fit_parabola", t, h), what)
+    if got.size == 2:
+        raise Fail(f"{what} returned 2 numbers; a parabola has three coefficients [a, b, c], and its constant c "
+                   "needs a column of ones, as the bias did in question 3")
+    check_shape(got, (3,), what)
+    ones = np.ones(len(t))
+    line, *_ = np.linalg.lstsq(np.column_stack([t, ones]), h, rcond=None)
+    through_zero, *_ = np.linalg.lstsq(np.column_stack([t**2, t]), h, rcond=None)
+    mistake = first_mistake(got, [
+        (want[::-1], f"{what} holds the right coefficients in reverse order: return [a, b, c], the coefficient of "
+                     "t² first"),
+        (want[[1, 0, 2]], f"{what} has a and b swapped: return [a, b, c], the coefficient of t² first, then that "
+                          "of t"),
+        (np.append(through_zero, 0.0), f"{what} has c = 0, the best parabola through h = 0 at t = 0: add a column "
+                                       "of ones for the constant c"),
+        (np.concatenate([[0.0], line]), f"{what} has a = 0: that is the best straight line; the model needs a "
+                                        "column t² as well"),
+    ], match=lambda g, v: close(g, v, rtol=1e-6, atol=1e-8), right=want)
+    if mistake:
+        raise Fail(mistake)
+    check_close(got, want, what, rtol=1e-6)
+
+
 @q5.test()
-def repeat_factor(ctx):
-    """the factor by which the MSE changes when every example is repeated twice"""
-    got = as_number(ctx.value("repeat_factor"), "repeat_factor")
-    if np.isclose(got, 2.0):
-        raise Fail("2 is what happens to the sum of squared errors; the mean also doubles its count")
-    check_number(got, 1.0, "repeat_factor", rtol=1e-12)
+def parabola_fresh(ctx):
+    """matches least squares on h ≈ a t² + b t + c for fresh noisy heights"""
+    t, h, want = _parabola_case(ctx, 0.0, 3.0, 0.2)
+    _check_parabola(ctx, t, h, want, "fit_parabola(t, h)")
+
+
+@q5.test()
+def parabola_exact(ctx):
+    """recovers the exact coefficients from noise-free heights at times far from zero"""
+    t, h, want = _parabola_case(ctx, 10.0, 13.0, 0.0)
+    _check_parabola(ctx, t, h, want, "fit_parabola on exact heights")

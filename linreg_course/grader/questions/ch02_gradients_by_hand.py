@@ -30,7 +30,8 @@ q1 = question(NB, "q1", "the gradient for one input")
 q2 = question(NB, "q2", "the gradient in matrix form")
 q3 = question(NB, "q3", "a numerical gradient")
 q4 = question(NB, "q4", "the relative error of two gradients")
-q5 = question(NB, "q5", "how much data the summed loss can take")
+q5 = question(NB, "q5", "how much data the summed loss can take", level="stretch")
+q6 = question(NB, "q6", "the gradient of the ridge loss", level="stretch")
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -483,3 +484,62 @@ def largest_n_simulated(ctx):
                    f"{_summed_descent(got):.3g} away from w = 2): largest_n is too large")
     if _summed_descent(got + 1) < 1e-6:
         raise Fail(f"with N = {got + 1} gradient descent on the summed loss still converges: largest_n is too small")
+
+
+# ---------------------------------------------------------------- q6: ridge_gradient
+
+
+def ridge_reference(W, b, X, Y, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """The gradient of mean((X Wᵀ + b − Y)²) + λ‖W‖²: the MSE's, plus 2λW for the weights only."""
+    E = X @ W.T + b - Y
+    return 2 / E.size * E.T @ X + 2 * lam * W, 2 / E.size * E.sum(axis=0)
+
+
+def check_ridge(ctx, W, b, X, Y, lam: float) -> None:
+    """Call ridge_gradient and compare with the reference, naming the penalty's classic slips."""
+    answer = as_items(ctx.call("ridge_gradient", W, b, X, Y, lam), 2, "ridge_gradient", "a pair (dL/dW, dL/db)")
+    dW, db = as_array(answer[0], "dL/dW"), as_array(answer[1], "dL/db")
+    check_shape(dW, W.shape, "dL/dW")
+    check_shape(db, b.shape, "dL/db")
+    dW_ref, db_ref = ridge_reference(W, b, X, Y, lam)
+    dW_mse, db_mse = ridge_reference(W, b, X, Y, 0.0)
+    mistake = first_mistake((dW, db), [
+        ((dW_mse, db_mse), "this is the gradient of the mean squared error alone: the penalty λ‖W‖² is missing, "
+                           "and it adds a term to dL/dW"),
+        ((dW_mse + lam * W, db_mse), "the penalty's term in dL/dW is half the right size: the derivative of λw² "
+                                     "is 2λw"),
+        ((dW_mse - 2 * lam * W, db_mse), "the penalty's term in dL/dW has the wrong sign: λ‖W‖² grows with |W|, "
+                                         "so its gradient points away from zero, +2λW"),
+        ((dW_ref, db_mse + 2 * lam * b), "dL/db has a penalty term, but the bias is not penalised: λ‖W‖² does not "
+                                         "involve b, so dL/db is that of the mean squared error"),
+    ], match=lambda got, want: close(got[0], want[0], 1e-6, 1e-8) and close(got[1], want[1], 1e-6, 1e-8),
+        right=(dW_ref, db_ref))
+    if mistake:
+        raise Fail(mistake)
+    check_gradient(dW, dW_ref, "dL/dW", n=Y.size)
+    check_gradient(db, db_ref, "dL/db", n=Y.size)
+
+
+def _ridge_data(ctx, n: int, d: int, k: int):
+    X = ctx.rng.normal(2.0, 3.0, (n, d))
+    Y = X @ ctx.rng.normal(size=(k, d)).T + ctx.rng.normal(0.0, 2.0, k) + ctx.rng.normal(0.0, 0.5, (n, k))
+    return X, Y
+
+
+@q6.test()
+def ridge_fresh(ctx):
+    """matches (2/Nk)·EᵀX + 2λW and (2/Nk)·Eᵀ1 on fresh data with two or three outputs"""
+    n, d, k = int(ctx.rng.integers(6, 15)), int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(2, 4))
+    X, Y = _ridge_data(ctx, n, d, k)
+    check_ridge(ctx, ctx.rng.normal(size=(k, d)), ctx.rng.normal(size=k), X, Y, float(ctx.rng.uniform(0.2, 3.0)))
+
+
+@q6.test()
+def ridge_vanishes_at_its_optimum(ctx):
+    """vanishes at the ridge optimum, the solution of (X̃ᵀX̃/N + λD) θ = X̃ᵀy/N with D = diag(1, …, 1, 0)"""
+    n, d = int(ctx.rng.integers(10, 25)), int(ctx.rng.integers(1, 4))
+    X, Y = _ridge_data(ctx, n, d, 1)
+    lam = float(ctx.rng.uniform(0.5, 5.0))
+    X_tilde = np.column_stack([X, np.ones(n)])
+    theta = np.linalg.solve(X_tilde.T @ X_tilde / n + lam * np.diag([1.0] * d + [0.0]), X_tilde.T @ Y / n)
+    check_ridge(ctx, theta[:d].T.copy(), theta[d].copy(), X, Y, lam)

@@ -1,6 +1,7 @@
 """Public tests of exercise 03, gradient descent from scratch: one step, the loop and its stopping rule,
 the Hessian, the ceiling 2/λ_max on the learning rate, the fastest learning rate on another sample of the
-chapter's temperatures, and the number of steps the condition number predicts.
+chapter's temperatures, the number of steps the condition number predicts, and an open question: fast
+descent on hard data, graded by the loss it reaches within a budget of steps.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ q1 = question(NB, "q1", "one gradient-descent step")
 q2 = question(NB, "q2", "the loop with a stopping rule")
 q3 = question(NB, "q3", "the Hessian")
 q4 = question(NB, "q4", "the ceiling on the learning rate")
-q5 = question(NB, "q5", "the fastest learning rate")
-q6 = question(NB, "q6", "how many steps")
+q5 = question(NB, "q5", "the fastest learning rate", level="stretch")
+q6 = question(NB, "q6", "how many steps", level="stretch")
+q7 = question(NB, "q7", "fast descent on hard data, open-ended", level="stretch")
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -580,3 +582,73 @@ def steps_simulated(ctx):
                            f"{1 / np.max(np.abs(error)):.4g}, less than 1e6: {got} is too few")
             return
     raise Fail(f"steps_needed returned {got}, not a positive number of steps")
+
+
+# ---------------------------------------------------------------- q7: train_fast (open-ended)
+
+#: What q7 asks: the loss of the returned line within this fraction above the optimum L*.
+FAST_MARGIN = 0.01
+
+_FAST_HINT = ("Where to look: the condition number of the Hessian of the problem your descent runs on. Chapter 3's "
+              "crop data shows what inputs far from zero, or of different scales, do to it, and what can be changed "
+              "about the problem without changing the lines it can fit.")
+
+
+def fast_problem(ctx, n: int, centres: np.ndarray, spreads: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Inputs [n, d] with the given means and standard deviations, targets from a random linear law plus noise,
+    and the least-squares loss L*."""
+    X = ctx.rng.normal(centres, spreads, (n, len(centres)))
+    w = ctx.rng.normal(0.0, 2.0, len(centres)) / spreads
+    y = X @ w + ctx.rng.normal(0.0, 5.0) + ctx.rng.normal(0.0, 0.5, n)
+    theta, *_ = np.linalg.lstsq(with_ones(X), y, rcond=None)
+    return X, y, float(np.mean((with_ones(X) @ theta - y) ** 2))
+
+
+def check_fast(ctx, X: np.ndarray, y: np.ndarray, loss_star: float, steps: int) -> None:
+    """Run train_fast with a budget of `steps` and measure the loss of what it returns against L*."""
+    n, d = X.shape
+    answer = as_items(ctx.call("train_fast", X, y, steps), 3, "train_fast", "a triple (w, b, losses)")
+    w, b = as_array(answer[0], "w"), as_number(answer[1], "b")
+    if w.size == d and w.shape != (d,):
+        w = w.reshape(d)  # a column [d, 1] holds the same weights
+    check_shape(w, (d,), "w")
+    losses = answer[2]
+    if not isinstance(losses, list | tuple | np.ndarray):
+        raise Fail(f"losses should be a list of numbers, not a {type(losses).__name__}")
+    losses = np.array([as_number(v, "each entry of losses") for v in losses])
+    if losses.size == 0:
+        raise Fail("losses is empty: return the loss of every iterate, the last one that of the returned (w, b)")
+    if losses.size > steps + 1:
+        raise Fail(f"losses holds {losses.size} entries, that is {losses.size - 1} steps, more than the budget of "
+                   f"{steps}; a run of s steps goes through s + 1 iterates")
+    if not (np.all(np.isfinite(losses)) and np.all(np.isfinite(w)) and np.isfinite(b)):
+        raise Fail("your run diverged (a loss or a parameter is not finite): the learning rate is above the "
+                   "ceiling 2/λ_max of the problem your descent runs on")
+    if losses[-1] > losses[0]:
+        raise Fail(f"your run diverged: its loss grew from {losses[0]:.4g} to {losses[-1]:.4g}; the learning rate is "
+                   "above the ceiling 2/λ_max of the problem your descent runs on")
+    loss = float(np.mean((X @ w + b - y) ** 2))
+    if not np.isclose(losses[-1], loss, rtol=1e-6, atol=1e-12):
+        raise Fail(f"the last entry of losses, {losses[-1]:.6g}, is not the loss of the (w, b) you return on the "
+                   f"original X and y, {loss:.6g}: if your descent ran on transformed data, map w and b back to "
+                   "the units of X and y")
+    if loss > (1 + FAST_MARGIN) * loss_star:
+        ratio = loss / loss_star
+        excess = f"{100 * (ratio - 1):.3g} % above" if ratio < 2 else f"{ratio:.4g} times"
+        raise Fail(f"after {losses.size - 1} steps the loss of your line is {loss:.6g}, {excess} the optimum "
+                   f"L* = {loss_star:.6g} (the target: at most {100 * FAST_MARGIN:g} % above it). " + _FAST_HINT)
+
+
+@q7.test()
+def fast_offset_inputs(ctx):
+    """within 1 % of L* in 50 steps on fresh data with three inputs far from zero, of different scales"""
+    centres, spreads = ctx.rng.uniform(5.0, 50.0, 3), ctx.rng.uniform(0.5, 20.0, 3)
+    X, y, loss_star = fast_problem(ctx, 60, centres, spreads)
+    check_fast(ctx, X, y, loss_star, 50)
+
+
+@q7.test()
+def fast_one_input(ctx):
+    """within 1 % of L* in 50 steps on fresh data with one input far from zero"""
+    X, y, loss_star = fast_problem(ctx, 40, np.array([ctx.rng.uniform(-80.0, -40.0)]), np.array([3.0]))
+    check_fast(ctx, X, y, loss_star, 50)

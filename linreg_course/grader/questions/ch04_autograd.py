@@ -1,5 +1,6 @@
 """Public tests of exercise 04, autograd: gradients from backward(), a gradient-descent loop on leaf
-tensors, a learning rate from the data, accumulating gradients, and a tolerance for float16.
+tensors, a learning rate from the data, accumulating gradients, a tolerance for float16, and momentum
+written by hand, checked against torch.optim.SGD.
 
 Arguments are float64 tensors (copies, built from `ctx.rng` numbers). The student's results may come
 back through pickling (the command-line grader), which keeps a tensor's values and `requires_grad` but
@@ -35,6 +36,7 @@ q2 = question(NB, "q2", "gradient descent with autograd")
 q3 = question(NB, "q3", "a learning rate from the data")
 q4 = question(NB, "q4", "gradients add up")
 q5 = question(NB, "q5", "comparing float16 with float64")
+q6 = question(NB, "q6", "momentum by hand", level="stretch")
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -516,3 +518,100 @@ def answer_demo(ctx):
                    f"error is {error:.1e}")
     if _OPTIONS[got](wrong, g64):
         raise Fail(f"on fresh data your check ({got}) accepts a gradient that is 10 % off")
+
+
+# ---------------------------------------------------------------- q6: descend_momentum
+
+
+def optim_momentum(w0: float, b0: float, x: np.ndarray, y: np.ndarray, lr: float, beta: float,
+                   steps: int) -> tuple[float, float, np.ndarray]:
+    """The reference: torch.optim.SGD with momentum beta on the MSE of w x + b, logging the loss before each step."""
+    w, b = tensor(w0, True), tensor(b0, True)
+    xt, yt = tensor(x), tensor(y)
+    optimizer = torch.optim.SGD([w, b], lr=lr, momentum=beta)
+    history = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = torch.mean((w * xt + b - yt) ** 2)
+        history.append(loss.item())
+        loss.backward()
+        optimizer.step()
+    return w.item(), b.item(), np.array(history)
+
+
+def _replay_momentum(w: float, b: float, x: np.ndarray, y: np.ndarray, lr: float, beta: float, steps: int,
+                     mistake: str) -> tuple[float, float, np.ndarray]:
+    """Momentum with a classic slip, in NumPy."""
+    v_w = v_b = acc_w = acc_b = 0.0
+    history = []
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            e = w * x + b - y
+            history.append(np.mean(e**2))
+            g_w, g_b = 2 * np.mean(e * x), 2 * np.mean(e)
+            if mistake == "accumulate":
+                acc_w, acc_b = acc_w + g_w, acc_b + g_b
+                g_w, g_b = acc_w, acc_b
+            if mistake == "old velocity":
+                w, b = w - lr * v_w, b - lr * v_b
+            if mistake == "average":
+                v_w, v_b = beta * v_w + (1 - beta) * g_w, beta * v_b + (1 - beta) * g_b
+            elif mistake == "no carry":
+                v_w, v_b = g_w, g_b
+            else:
+                v_w, v_b = beta * v_w + g_w, beta * v_b + g_b
+            if mistake != "old velocity":
+                w, b = w - lr * v_w, b - lr * v_b
+    return w, b, np.array(history)
+
+
+_MOMENTUM_MISTAKES = {
+    "average": "the velocity is an average, v ← βv + (1 − β)·gradient, which shrinks every step by 1 − β; the "
+               "rule (and torch.optim.SGD's) adds the whole gradient, v ← βv + gradient",
+    "no carry": "it is plain gradient descent: the velocity starts from zero again at every step; create it once, "
+                "before the loop, and carry it from step to step",
+    "old velocity": "each update moved the parameters with the velocity of the step before: first v ← βv + "
+                    "gradient, then p ← p − η·v with the new v",
+    "accumulate": "the gradients are never zeroed: backward() adds into .grad, so the velocity piled up the sum of "
+                  "all gradients so far; zero both gradients after each update",
+}
+
+
+def check_momentum(ctx, x: np.ndarray, y: np.ndarray, w0: float, b0: float, lr: float, beta: float,
+                   steps: int) -> tuple:
+    """Run descend_momentum and compare with torch.optim.SGD(momentum=beta), naming the slip it reproduces."""
+    got = _run(ctx, "descend_momentum", tensor(w0, True), tensor(b0, True), tensor(x), tensor(y), lr, beta, steps)
+    problem = _compare_run(got, optim_momentum(w0, b0, x, y, lr, beta, steps), "torch.optim.SGD")
+    if problem is None:
+        return got
+    replays = [(_replay_momentum(w0, b0, x, y, lr, beta, steps, mistake), why)
+               for mistake, why in _MOMENTUM_MISTAKES.items()]
+    why = first_mistake(got, replays, match=lambda run, replay: _compare_run(run, replay, "it") is None)
+    if why:
+        raise Fail(f"your run is wrong: {why}")
+    _name_mistake(got, (w0, b0), x, y, lr, steps)
+    raise Fail(f"descend_momentum does not match torch.optim.SGD(momentum={beta:.3g}): {problem}")
+
+
+@q6.test()
+def momentum_matches_torch_optim(ctx):
+    """matches torch.optim.SGD with momentum on fresh data (up to 15 steps)"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(8, 30)), 3.0, 2.0)
+    lr = float(0.3 / lam_max(x[:, None]))
+    check_momentum(ctx, x, y, float(ctx.rng.normal(0, 2)), float(ctx.rng.normal(0, 5)), lr,
+                   float(ctx.rng.uniform(0.5, 0.9)), int(ctx.rng.integers(8, 16)))
+
+
+@q6.test()
+def momentum_without_beta_is_descent(ctx):
+    """with beta = 0 it is plain gradient descent"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(8, 20)), 1.0, 3.0)
+    check_momentum(ctx, x, y, 0.0, 0.0, float(0.5 / lam_max(x[:, None])), 0.0, 6)
+
+
+@q6.test()
+def momentum_types(ctx):
+    """returns the tensors w and b (still requiring a gradient) and a list of Python floats"""
+    x, y = _line_data(ctx, int(ctx.rng.integers(6, 20)), 3.0, 2.0)
+    got = check_momentum(ctx, x, y, 0.5, -1.0, float(0.3 / lam_max(x[:, None])), 0.8, 4)
+    _check_types(got[3], 4, "descend_momentum")
