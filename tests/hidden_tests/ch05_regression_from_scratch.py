@@ -7,17 +7,21 @@ from linreg_course.grader.problems import lam_max, linear_data
 from linreg_course.grader.questions.ch05_regression_from_scratch import (
     _call_broken,
     _call_fit,
+    _call_ridge,
     _check_broken_loss,
     _check_broken_params,
     _check_mse,
     _check_predict,
     _check_train,
     _diagnose_fit,
+    _diagnose_ridge,
+    _ridge_case,
     q1,
     q2,
     q3,
     q4,
     q6,
+    q7,
 )
 
 
@@ -67,3 +71,12 @@ def broken_large_offset(ctx):
     _check_broken_loss(x, y, loss)
     if not np.isfinite(loss):
         raise Fail("loss is not finite")
+
+
+@q7.test(hidden=True)
+def ridge_three_outputs_one_step(ctx):
+    """one step, then thirty, with three outputs and inputs away from zero"""
+    X, Y, lam, lr = _ridge_case(ctx, int(ctx.rng.integers(8, 20)), centred=False, k=3)
+    for steps in (1, 30):
+        W, b = _call_ridge(ctx, X, Y, lam, lr, steps)
+        _diagnose_ridge(X, Y, lam, lr, steps, W, b)

@@ -8,6 +8,7 @@ from linreg_course.grader.questions.ch06_nn_linear import (
     _check_count,
     _check_model,
     _check_mse,
+    _check_poly,
     _check_sum_lr,
     _diagnose_train,
     _problem,
@@ -16,6 +17,7 @@ from linreg_course.grader.questions.ch06_nn_linear import (
     q3,
     q4,
     q5,
+    q6,
 )
 
 
@@ -58,3 +60,11 @@ def sum_lr_one_output(ctx):
     """one output and a single example"""
     _check_sum_lr(ctx, 0.01, 1, 1)
     _check_sum_lr(ctx, float(ctx.rng.uniform(1e-4, 1e-2)), int(ctx.rng.integers(10, 1000)), 1)
+
+
+@q6.test(hidden=True)
+def poly_quadratic_wide_inputs(ctx):
+    """a parabola on inputs from -5 to 5, one of them repeated"""
+    x = ctx.rng.uniform(-5, 5, int(ctx.rng.integers(5, 12)))
+    x[-1] = x[0]
+    _check_poly(ctx, 2, x)

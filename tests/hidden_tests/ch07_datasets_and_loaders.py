@@ -6,6 +6,7 @@ from linreg_course.grader.questions.ch07_datasets_and_loaders import (
     _call_epoch_gradient,
     _call_loader,
     _check_cover,
+    _check_lagged,
     _check_randperm,
     _check_steps,
     _diagnose_epoch_gradient,
@@ -13,10 +14,12 @@ from linreg_course.grader.questions.ch07_datasets_and_loaders import (
     _loader_epoch,
     _randperm_case,
     _reference_orders,
+    _series,
     q1,
     q2,
     q3,
     q5,
+    q6,
 )
 
 
@@ -59,3 +62,11 @@ def randperm_single_batch(ctx):
     X, Y, seed = _randperm_case(ctx, n, k=3)
     for batch_size in (n, 1, n - 1):
         _check_randperm(ctx, X, Y, batch_size, seed)
+
+
+@q6.test(hidden=True)
+def lagged_many_lags(ctx):
+    """works with many lags on a long series and batches of one"""
+    series = _series(ctx, int(ctx.rng.integers(30, 50)))
+    _check_lagged(ctx, series, 10, 1)
+    _check_lagged(ctx, series, 7, 8)

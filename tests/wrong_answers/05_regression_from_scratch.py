@@ -107,6 +107,58 @@ def train(X: torch.Tensor, Y: torch.Tensor, W: torch.Tensor, b: torch.Tensor, lr
         losses.append(loss.item())
     return losses
 '''),
+    "ridge_penalises_bias": ("q7", "the bias is penalised too", '''
+def ridge_descent(X: torch.Tensor, Y: torch.Tensor, lam: float, lr: float,
+                  steps: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient descent from zeros on MSE + lam * ||W||^2 (b not penalised)."""
+    k, d = Y.shape[1], X.shape[1]
+    W = torch.zeros(k, d, dtype=X.dtype, requires_grad=True)
+    b = torch.zeros(k, dtype=X.dtype, requires_grad=True)
+    for _ in range(steps):
+        penalty = lam * ((W**2).sum() + (b**2).sum())  # all the parameters kept small
+        loss = ((X @ W.T + b - Y) ** 2).mean() + penalty
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+        W.grad.zero_()
+        b.grad.zero_()
+    return W.detach(), b.detach()
+'''),
+    "ridge_half_penalty_gradient": ("q7", "the derivative of λ‖W‖² is 2λW", '''
+def ridge_descent(X: torch.Tensor, Y: torch.Tensor, lam: float, lr: float,
+                  steps: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient descent from zeros on MSE + lam * ||W||^2 (b not penalised)."""
+    k, d = Y.shape[1], X.shape[1]
+    W = torch.zeros(k, d, dtype=X.dtype, requires_grad=True)
+    b = torch.zeros(k, dtype=X.dtype, requires_grad=True)
+    for _ in range(steps):
+        loss = ((X @ W.T + b - Y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * (W.grad + lam * W)  # weight decay: the penalty pulls W towards 0
+            b -= lr * b.grad
+        W.grad.zero_()
+        b.grad.zero_()
+    return W.detach(), b.detach()
+'''),
+    "ridge_mean_of_squares": ("q7", "the sum of the squares of all k·d weights", '''
+def ridge_descent(X: torch.Tensor, Y: torch.Tensor, lam: float, lr: float,
+                  steps: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Gradient descent from zeros on MSE + lam * ||W||^2 (b not penalised)."""
+    k, d = Y.shape[1], X.shape[1]
+    W = torch.zeros(k, d, dtype=X.dtype, requires_grad=True)
+    b = torch.zeros(k, dtype=X.dtype, requires_grad=True)
+    for _ in range(steps):
+        loss = ((X @ W.T + b - Y) ** 2).mean() + lam * (W**2).mean()
+        loss.backward()
+        with torch.no_grad():
+            W -= lr * W.grad
+            b -= lr * b.grad
+        W.grad.zero_()
+        b.grad.zero_()
+    return W.detach(), b.detach()
+'''),
 }
 
 # Correct answers to later questions, written to call the earlier answers as the exercise allows. They stand

@@ -75,11 +75,44 @@ def sum_lr(lr: float, N: int, k: int) -> float:
     """The learning rate for reduction="sum" that reproduces the steps of reduction="mean" at lr."""
     return lr / N
 '''),
-    "row_target_taken_as_column": ("q6", "that is what [N] against [N, 1] does", '''
-answer = "b"  # the chapter: [N] against a target of another shape broadcasts to [N, N]
+    "poly_keeps_column": ("q6", "return a vector [N]", '''
+class PolynomialRegression(nn.Module):
+    """y = w_1 x + ... + w_p x^p + b: an nn.Linear(p, 1) on the powers of x [N]."""
+
+    def __init__(self, degree: int) -> None:
+        super().__init__()
+        self.degree = degree
+        self.linear = nn.Linear(degree, 1, dtype=torch.float64)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = torch.stack([x**j for j in range(1, self.degree + 1)], dim=1)
+        return self.linear(features)
 '''),
-    "same_numbers_no_warning": ("q6", "warns whenever the two sizes differ", '''
-answer = "d"
+    "poly_powers_from_zero": ("q6", "use the powers 1 to degree", '''
+class PolynomialRegression(nn.Module):
+    """y = w_1 x + ... + w_p x^p + b: an nn.Linear(p, 1) on the powers of x [N]."""
+
+    def __init__(self, degree: int) -> None:
+        super().__init__()
+        self.degree = degree
+        self.linear = nn.Linear(degree, 1, dtype=torch.float64)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = torch.stack([x**j for j in range(self.degree)], dim=1)
+        return self.linear(features).squeeze(1)
+'''),
+    "poly_float32_layer": ("q6", "dtype=torch.float64", '''
+class PolynomialRegression(nn.Module):
+    """y = w_1 x + ... + w_p x^p + b: an nn.Linear(p, 1) on the powers of x [N]."""
+
+    def __init__(self, degree: int) -> None:
+        super().__init__()
+        self.degree = degree
+        self.linear = nn.Linear(degree, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        powers = torch.arange(1, self.degree + 1)
+        return self.linear(x[:, None] ** powers).squeeze(1)
 '''),
 }
 

@@ -67,4 +67,25 @@ def randperm_batches(X: torch.Tensor, Y: torch.Tensor, batch_size: int,
     order = torch.randperm(len(X))
     return [(X[chunk], Y[chunk]) for chunk in order.split(batch_size)]
 '''),
+    "lagged_targets_as_vector": ("q6", "keep them a column [B, 1]", '''
+def lagged_loader(series: torch.Tensor, lags: int, batch_size: int) -> DataLoader:
+    """Batches (windows [B, lags], next values [B, 1]) in time order."""
+    windows = torch.stack([series[i:i + lags] for i in range(len(series) - lags)])
+    return DataLoader(TensorDataset(windows, series[lags:]), batch_size=batch_size)
+'''),
+    "lagged_one_window_too_many": ("q6", "the same number of rows", '''
+def lagged_loader(series: torch.Tensor, lags: int, batch_size: int) -> DataLoader:
+    """Batches (windows [B, lags], next values [B, 1]) in time order."""
+    T = len(series)
+    windows = torch.stack([series[i:i + lags] for i in range(T - lags + 1)])  # every full window
+    targets = series[lags:].unsqueeze(1)
+    return DataLoader(TensorDataset(windows, targets), batch_size=batch_size)
+'''),
+    "lagged_shuffled": ("q6", "keep them in time order", '''
+def lagged_loader(series: torch.Tensor, lags: int, batch_size: int) -> DataLoader:
+    """Batches (windows [B, lags], next values [B, 1]) in time order."""
+    windows = series.unfold(0, lags, 1)[:-1]  # the windows of lags values; the last has no target
+    targets = series[lags:].unsqueeze(1)
+    return DataLoader(TensorDataset(windows, targets), batch_size=batch_size, shuffle=True)
+'''),
 }

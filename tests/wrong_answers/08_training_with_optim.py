@@ -70,31 +70,84 @@ def fit(model: nn.Module, loader: DataLoader, loss_fn, opt: torch.optim.Optimize
         history["loss"].append(loss.item())
     return history
 '''),
-    "weight_only": ("q4", "not the bias", '''
-def make_optimizer(model: nn.Module, lr: float, momentum: float) -> torch.optim.SGD:
-    """SGD over all of model's parameters with the given learning rate and momentum."""
-    return torch.optim.SGD([model.weight], lr=lr, momentum=momentum)
-'''),
-    "hessian_without_ones_column": ("q5", "column of ones", '''
+    "hessian_without_ones_column": ("q4", "column of ones", '''
 def lr_limit(X: torch.Tensor, k: int) -> float:
     """2/λ_max of H = 2/(N k) X̃ᵀX̃, the largest stable learning rate of full-batch gradient descent."""
     N = X.shape[0]
     lam_max = torch.linalg.eigvalsh(2 / (N * k) * X.T @ X)[-1].item()
     return 2 / lam_max
 '''),
-    "zero_grad_symptoms_swapped": ("q6", "which mistake leaves step() without a gradient", '''
+    "zero_grad_symptoms_swapped": ("q5", "which mistake leaves step() without a gradient", '''
 symptom_flat = "a"
 symptom_regrowth = "b"
 symptom_noisy = "d"
 symptom_blowup = "c"
 '''),
-    "limit_without_k": ("q5", "times too small: the loss is a mean over all N·k entries", '''
+    "limit_without_k": ("q4", "times too small: the loss is a mean over all N·k entries", '''
 def lr_limit(X: torch.Tensor, k: int) -> float:
     """2/λ_max of H = 2/(N k) X̃ᵀX̃, the largest stable learning rate of full-batch gradient descent."""
     N = X.shape[0]
     X_tilde = torch.cat([X, torch.ones(N, 1, dtype=X.dtype)], dim=1)
     lam_max = torch.linalg.eigvalsh(2 / N * X_tilde.T @ X_tilde)[-1].item()
     return 2 / lam_max
+'''),
+    "velocity_inside_loop": ("q6", "plain gradient descent", '''
+def momentum_descent(X: torch.Tensor, Y: torch.Tensor, lr: float, beta: float,
+                     steps: int) -> list[float]:
+    """Heavy-ball descent from zeros, by hand; the loss before each step."""
+    W = torch.zeros(Y.shape[1], X.shape[1], dtype=X.dtype, requires_grad=True)
+    b = torch.zeros(Y.shape[1], dtype=X.dtype, requires_grad=True)
+    losses = []
+    for _ in range(steps):
+        v_W, v_b = torch.zeros_like(W), torch.zeros_like(b)  # the velocities start at zero
+        loss = ((X @ W.T + b - Y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            v_W = beta * v_W + W.grad
+            v_b = beta * v_b + b.grad
+            W -= lr * v_W
+            b -= lr * v_b
+        W.grad = None
+        b.grad = None
+        losses.append(loss.item())
+    return losses
+'''),
+    "velocity_as_average": ("q6", "(1 − β)", '''
+def momentum_descent(X: torch.Tensor, Y: torch.Tensor, lr: float, beta: float,
+                     steps: int) -> list[float]:
+    """Heavy-ball descent from zeros, by hand; the loss before each step."""
+    W = torch.zeros(Y.shape[1], X.shape[1], dtype=X.dtype, requires_grad=True)
+    b = torch.zeros(Y.shape[1], dtype=X.dtype, requires_grad=True)
+    v_W, v_b = torch.zeros_like(W), torch.zeros_like(b)
+    losses = []
+    for _ in range(steps):
+        loss = ((X @ W.T + b - Y) ** 2).mean()
+        loss.backward()
+        with torch.no_grad():
+            v_W = beta * v_W + (1 - beta) * W.grad  # a running average of the gradients
+            v_b = beta * v_b + (1 - beta) * b.grad
+            W -= lr * v_W
+            b -= lr * v_b
+        W.grad = None
+        b.grad = None
+        losses.append(loss.item())
+    return losses
+'''),
+    "fast_without_momentum": ("q7", "Without momentum", '''
+def fast_settings(X: torch.Tensor, Y: torch.Tensor) -> tuple[float, float]:
+    """(lr, momentum) with which 150 full-batch SGD steps from zeros reach 1.01 L*."""
+    N, k = X.shape[0], Y.shape[1]
+    X_tilde = torch.cat([X, torch.ones(N, 1, dtype=X.dtype)], dim=1)
+    lam_max = torch.linalg.eigvalsh(2 / (N * k) * X_tilde.T @ X_tilde)[-1].item()
+    return 1.9 / lam_max, 0.0  # as close to the limit 2/λ_max as is safe
+'''),
+    "fast_momentum_too_bold": ("q7", "The loss grew", '''
+def fast_settings(X: torch.Tensor, Y: torch.Tensor) -> tuple[float, float]:
+    """(lr, momentum) with which 150 full-batch SGD steps from zeros reach 1.01 L*."""
+    N, k = X.shape[0], Y.shape[1]
+    X_tilde = torch.cat([X, torch.ones(N, 1, dtype=X.dtype)], dim=1)
+    lam_max = torch.linalg.eigvalsh(2 / (N * k) * X_tilde.T @ X_tilde)[-1].item()
+    return 4 / lam_max, 0.9  # momentum smooths the steps, so they can be twice as long
 '''),
 }
 

@@ -1,5 +1,6 @@
 """Public tests of exercise 05, linear regression from scratch: the model as tensors, the shape-checked
-loss, the five-step loop, a complete fit, the silent broadcast shapes and the broken training's limit.
+loss, the five-step loop, a complete fit, the silent broadcast shapes, the broken training's limit, and
+ridge regression by gradient descent against its closed form.
 
 The references are written in NumPy with the gradients of chapter 2, independently of autograd. The
 tensors handed to the student's functions are float64 and built from `ctx.rng`.
@@ -26,7 +27,7 @@ from linreg_course.grader.compare import (
 )
 from linreg_course.grader.core import Fail, StudentError, question
 from linreg_course.grader.observers import Observe
-from linreg_course.grader.problems import descent, eigenvalues, lam_max, linear_data, tensor
+from linreg_course.grader.problems import descent, eigenvalues, lam_max, linear_data, tensor, with_ones
 
 NB = "05_regression_from_scratch"
 
@@ -35,7 +36,8 @@ q2 = question(NB, "q2", "a loss that checks shapes")
 q3 = question(NB, "q3", "the training loop")
 q4 = question(NB, "q4", "a complete fit")
 q5 = question(NB, "q5", "shapes that raise no error")
-q6 = question(NB, "q6", "where the broken training ends")
+q6 = question(NB, "q6", "where the broken training ends", level="stretch")
+q7 = question(NB, "q7", "ridge regression by gradient descent", level="stretch")
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -467,3 +469,112 @@ def broken_loss(ctx):
     x, y = _broken_case(ctx, int(ctx.rng.integers(8, 30)))
     _, _, loss = _call_broken(ctx, x, y)
     _check_broken_loss(x, y, loss)
+
+
+# ---------------------------------------------------------------- q7: ridge_descent
+
+
+def _ridge_hessian(X: np.ndarray, k: int, lam: float, bias_penalty: bool = False) -> np.ndarray:
+    """The Hessian 2/(N·k) X̃ᵀX̃ + 2λD of the ridge loss, D = diag(1, …, 1, 0) (the bias is not penalised)."""
+    mask = np.ones(X.shape[1] + 1)
+    mask[-1] = 1.0 if bias_penalty else 0.0
+    Xt = with_ones(X)
+    return 2 / (len(X) * k) * Xt.T @ Xt + 2 * lam * np.diag(mask)
+
+
+def _ridge_reference(X: np.ndarray, Y: np.ndarray, lam: float, lr: float, steps: int, factor: float = 2.0,
+                     bias_penalty: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(W, b) after `steps` steps from zeros on MSE + λ‖W‖²; `factor` is the penalty gradient's factor (2: right),
+    `bias_penalty` penalises b too: two classic mistakes."""
+    n, k = Y.shape
+    Xt = with_ones(X)
+    mask = np.ones((Xt.shape[1], 1))
+    mask[-1] = 1.0 if bias_penalty else 0.0
+    theta = np.zeros((Xt.shape[1], k))
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            grad = 2 / (n * k) * Xt.T @ (Xt @ theta - Y) + factor * lam * mask * theta
+            theta = theta - lr * grad
+    return theta[:-1].T, theta[-1]
+
+
+def _ridge_closed_form(X: np.ndarray, Y: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """The minimiser of MSE + λ‖W‖²: (X̃ᵀX̃/(N·k) + λD) θ = X̃ᵀY/(N·k)."""
+    n, k = Y.shape
+    Xt = with_ones(X)
+    D = np.eye(Xt.shape[1])
+    D[-1, -1] = 0.0
+    theta = np.linalg.solve(Xt.T @ Xt / (n * k) + lam * D, Xt.T @ Y / (n * k))
+    return theta[:-1].T, theta[-1]
+
+
+def _call_ridge(ctx, X: np.ndarray, Y: np.ndarray, lam: float, lr: float, steps: int):
+    answer = as_items(ctx.call("ridge_descent", tensor(X), tensor(Y), lam, lr, steps), 2, "ridge_descent",
+                      "a pair (W, b)")
+    W, b = as_array(answer[0], "W"), as_array(answer[1], "b")
+    check_precision(answer[0], "W")
+    check_precision(answer[1], "b")
+    k, d = Y.shape[1], X.shape[1]
+    check_shape(W, (k, d), "W")
+    check_shape(b, (k,), "b")
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        raise Fail("W or b contains NaN or infinity: training diverged (is the penalty's gradient far too large, "
+                   "or the loss a sum?)")
+    return W, b
+
+
+def _diagnose_ridge(X: np.ndarray, Y: np.ndarray, lam: float, lr: float, steps: int, W, b) -> None:
+    W_ref, b_ref = _ridge_reference(X, Y, lam, lr, steps)
+    if _close(W, W_ref) and _close(b, b_ref):
+        return
+    k, d = Y.shape[1], X.shape[1]
+
+    def same(got, run) -> bool:
+        return _close(got[0], run[0]) and _close(got[1], run[1])
+
+    message = first_mistake((W, b), [
+        (_ridge_reference(X, Y, lam, lr, steps, bias_penalty=True), "the bias is penalised too: the penalty is "
+         "λ‖W‖², on the weights only (a bias pulled to 0 would move the whole fit)"),
+        (_ridge_reference(X, Y, 0.0, lr, steps), "W and b are those of plain least squares: the penalty λ‖W‖² is "
+         "missing from the loss (or from the gradient)"),
+        (_ridge_reference(X, Y, lam, lr, steps, factor=1.0), "the penalty's gradient is λW, half the right one: "
+         "the derivative of λ‖W‖² is 2λW (is the loss λ/2 ‖W‖²?)"),
+        (_ridge_reference(X, Y, lam, lr, steps, factor=2.0 / (k * d)), f"the penalty is λ times the mean of the "
+         f"squared weights, {k * d} times too small: λ‖W‖² is the sum of the squares of all k·d weights"),
+        (_ridge_reference(X, Y, lam, lr, steps - 1), f"W and b are those after {steps - 1} steps, not {steps}"),
+    ], match=same)
+    if message:
+        raise Fail(message)
+    raise Fail(f"W and b differ from {steps} steps of gradient descent from zeros on MSE + λ‖W‖² (largest "
+               f"difference {max(np.max(np.abs(W - W_ref)), np.max(np.abs(b - b_ref))):.4g})")
+
+
+def _ridge_case(ctx, n: int, centred: bool, k: int | None = None):
+    k = int(ctx.rng.integers(1, 3)) if k is None else k
+    d = 3 if k == 1 else int(ctx.rng.integers(2, 4))  # k·d ≥ 3: a mean of the squares is not half the sum
+    X, Y = linear_data(ctx.rng, n, d, k)
+    if centred:
+        X = X - X.mean(axis=0)
+    lam = float(ctx.rng.uniform(0.05, 0.5))
+    lr = 1 / float(np.linalg.eigvalsh(_ridge_hessian(X, k, lam))[-1])
+    return X, Y, lam, lr
+
+
+@q7.test()
+def ridge_steps(ctx):
+    """matches a few steps of gradient descent on MSE + λ‖W‖² from zeros, on fresh data"""
+    X, Y, lam, lr = _ridge_case(ctx, int(ctx.rng.integers(10, 25)), centred=False)
+    W, b = _call_ridge(ctx, X, Y, lam, lr, 12)
+    _diagnose_ridge(X, Y, lam, lr, 12, W, b)
+
+
+@q7.test()
+def ridge_reaches_closed_form(ctx):
+    """reaches the closed form, (X̃ᵀX̃/(N·k) + λD) θ = X̃ᵀY/(N·k), after enough steps"""
+    X, Y, lam, lr = _ridge_case(ctx, int(ctx.rng.integers(30, 60)), centred=True)
+    W, b = _call_ridge(ctx, X, Y, lam, lr, 500)
+    W_star, b_star = _ridge_closed_form(X, Y, lam)
+    if _close(W, W_star, rtol=1e-6, atol=1e-8) and _close(b, b_star, rtol=1e-6, atol=1e-8):
+        return
+    _diagnose_ridge(X, Y, lam, lr, 500, W, b)
+    raise Fail("after 500 steps W and b are not the ridge optimum of the closed form")

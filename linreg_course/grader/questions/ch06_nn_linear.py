@@ -1,5 +1,6 @@
 """Public tests of exercise 06, models: an nn.Linear with given parameters, the loss with F.mse_loss,
-the training loop over model.parameters(), what a fresh layer holds, reduction="sum" and a shape mismatch.
+the training loop over model.parameters(), what a fresh layer holds, reduction="sum", and a module of the
+student's own (polynomial regression: a linear layer on powers of x).
 
 The references are written in NumPy with the gradients of chapter 2, independently of nn.Linear and
 autograd. The tensors and layers handed to the student's functions are float64 and built from `ctx.rng`.
@@ -16,7 +17,6 @@ from torch import nn
 
 from linreg_course.grader.compare import (
     as_array,
-    as_choice,
     as_floats,
     as_number,
     as_tensor,
@@ -36,7 +36,7 @@ q2 = question(NB, "q2", "the loss of a model")
 q3 = question(NB, "q3", "the training loop with the built-ins")
 q4 = question(NB, "q4", "what a fresh layer holds")
 q5 = question(NB, "q5", "the same steps with reduction=\"sum\"")
-q6 = question(NB, "q6", "a shape mismatch in the loss")
+q6 = question(NB, "q6", "a model of your own: polynomial regression", level="stretch")
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -413,19 +413,80 @@ def sum_lr_same_steps(ctx):
                    "the step under the mean")
 
 
-# ---------------------------------------------------------------- q6: the shape mismatch
+# ---------------------------------------------------------------- q6: PolynomialRegression
+
+
+def _powers(x: np.ndarray, first: int, last: int) -> np.ndarray:
+    """The features [x^first, ..., x^last] of inputs x [N], shape [N, last - first + 1]."""
+    return np.stack([x**p for p in range(first, last + 1)], axis=1)
+
+
+def _observe_poly(ctx, degree: int, x: np.ndarray) -> ModuleView:
+    """The student's PolynomialRegression(degree) as data, with its output on x."""
+    what = f"PolynomialRegression({degree})"
+    try:
+        model = ctx.observe(Observe(inputs=(tensor(x),)), "PolynomialRegression", degree).result
+    except StudentError as error:
+        if "before Module.__init__() call" in str(error):
+            raise Fail(f"{what} raised {error}: call super().__init__() first in __init__, before the layer is "
+                       "created") from None
+        raise
+    if not isinstance(model, ModuleView):
+        raise Fail(f"{what} should create an nn.Module, not {model}: subclass nn.Module")
+    return model
+
+
+def _check_poly(ctx, degree: int, x: np.ndarray) -> None:
+    model = _observe_poly(ctx, degree, x)
+    what = f"PolynomialRegression({degree})"
+    params = {name: as_array(value, name) for name, value in model.parameters.items()}
+    count = sum(p.size for p in params.values())
+    shapes = {name: list(p.shape) for name, p in params.items()}
+    if count != degree + 1:
+        extra = (": x⁰ = 1 is not a feature, the bias already plays it, so the layer takes the powers x¹ … x^degree"
+                 if count == degree + 2 else "")
+        raise Fail(f"{what} has {count} parameters ({shapes}); a linear layer on the powers x¹ … x^{degree} has "
+                   f"{degree} weights and one bias, {degree + 1}{extra}")
+    weights = [p for p in params.values() if p.shape == (1, degree)]
+    biases = [p for p in params.values() if p.shape == (1,)]
+    if len(weights) != 1 or len(biases) != 1 or (degree == 1 and len(params) != 2):
+        raise Fail(f"{what} holds parameters of shapes {shapes}: expected one nn.Linear({degree}, 1), a weight "
+                   f"[1, {degree}] and a bias [1]")
+    w, b = weights[0][0], biases[0]
+    out = model.outputs[0]
+    if isinstance(out, Raised):
+        hint = ""
+        if "dtype" in out.error or "Double" in out.error or "Float" in out.error:
+            hint = ": the inputs are float64, so create the layer with dtype=torch.float64"
+        elif "shapes cannot be multiplied" in out.error or "mat1 and mat2" in out.error:
+            hint = ": the layer takes a matrix of features [N, degree], one column per power of x"
+        raise Fail(f"{what}(x) raised {out.error}{hint}")
+    got = as_tensor(out, f"{what}(x)")
+    want = _powers(x, 1, degree) @ w + b[0]
+    if got.shape == (len(x), 1) and _close(got[:, 0], want):
+        raise Fail(f"{what}(x) has shape [{len(x)}, 1]: return a vector [N], the shape of x (take [:, 0] or "
+                   ".squeeze(1) of the layer's output)")
+    if got.shape != want.shape:
+        raise Fail(f"{what}(x) has shape {list(got.shape)}, expected [N] = [{len(x)}] for x of shape [{len(x)}]")
+    message = first_mistake(got, [
+        (_powers(x, 0, degree - 1) @ w + b[0], "the features are x⁰ … x^(degree−1); use the powers 1 to degree "
+                                              "(the bias already plays x⁰ = 1)"),
+        (x * w.sum() + b[0], "every feature is x itself: raise x to the powers 1, 2, …, degree"),
+        (_powers(x, 1, degree) @ w, "the bias is missing from the output: call the layer, which adds it"),
+    ], match=_close, right=want)
+    if message:
+        raise Fail(f"{what}(x) is wrong: {message}")
+    check_close(got, want, f"{what}(x)", rtol=1e-9, atol=1e-12)
 
 
 @q6.test()
-def shape_mismatch_choice(ctx):
-    """what F.mse_loss does with predictions [N] and targets [1, N]"""
-    choice = as_choice(ctx.value("answer"), "answer", "abcd")
-    hints = {
-        "a": "no error is raised: [N] and [1, N] broadcast (run it and read the warning)",
-        "b": "that is what [N] against [N, 1] does, the chapter's case; broadcasting lines shapes up from the "
-             "right, so [N] against a row [1, N] gives [1, N]: prediction i meets target i, 20 pairs, not 400",
-        "d": "F.mse_loss warns whenever the two sizes differ, even when broadcasting happens to pair the "
-             "numbers correctly",
-    }
-    if choice != "c":
-        raise Fail(f'answer = "{choice}" is not right: {hints[choice]}')
+def poly_outputs(ctx):
+    """a cubic: the layer's weights times x, x², x³, plus its bias, a vector [N], on fresh inputs"""
+    _check_poly(ctx, 3, ctx.rng.uniform(-2, 2, int(ctx.rng.integers(6, 15))))
+
+
+@q6.test()
+def poly_degrees(ctx):
+    """a straight line (degree 1) and degree 5, with one weight per power and one bias"""
+    _check_poly(ctx, 1, ctx.rng.uniform(-3, 3, int(ctx.rng.integers(4, 10))))
+    _check_poly(ctx, 5, ctx.rng.uniform(0.5, 1.5, int(ctx.rng.integers(8, 20))))

@@ -1,5 +1,6 @@
 """Public tests of exercise 07, datasets and data loaders: a reproducible shuffled loader, steps per epoch,
-the full gradient from mini-batch gradients, the spread of a mini-batch gradient, and batches by randperm.
+the full gradient from mini-batch gradients, the spread of a mini-batch gradient, batches by randperm, and
+a data set of new data: the lagged windows of a time series.
 
 Rows are recognised by their values: the inputs are fresh normal numbers, so every row of X is distinct,
 and each batch a student's code delivers is turned back into the list of row indices it holds. The
@@ -26,7 +27,7 @@ from linreg_course.grader.compare import (
     close,
     first_mistake,
 )
-from linreg_course.grader.core import Fail, question
+from linreg_course.grader.core import Fail, StudentError, question
 from linreg_course.grader.observers import LoaderView, Observe, Raised
 from linreg_course.grader.problems import layer, linear_data, tensor
 
@@ -36,7 +37,8 @@ q1 = question(NB, "q1", "a shuffled loader you can reproduce")
 q2 = question(NB, "q2", "steps per epoch")
 q3 = question(NB, "q3", "the full gradient from mini-batches")
 q4 = question(NB, "q4", "how the noise shrinks with the batch size")
-q5 = question(NB, "q5", "batches without a loader")
+q5 = question(NB, "q5", "batches without a loader", level="stretch")
+q6 = question(NB, "q6", "a time series as a data set", level="stretch")
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -437,3 +439,101 @@ def randperm_equal_batches(ctx):
     n = int(ctx.rng.integers(4, 9)) * batch_size
     X, Y, seed = _randperm_case(ctx, n, k=1)
     _check_randperm(ctx, X, Y, batch_size, seed)
+
+
+# ---------------------------------------------------------------- q6: lagged_loader
+
+
+def _lagged(series: np.ndarray, lags: int, first: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs [T − lags, lags] (windows s_i … s_{i+lags−1}, shifted by `first`) and targets [T − lags, 1]."""
+    n = len(series) - lags
+    X = np.stack([series[i + first:i + first + lags] for i in range(n)])
+    return X, series[lags:, None]
+
+
+def _check_lagged(ctx, series: np.ndarray, lags: int, batch_size: int) -> None:
+    what = f"lagged_loader(series, {lags}, {batch_size})"
+    try:
+        loader = ctx.observe(Observe(epochs=1), "lagged_loader", tensor(series), lags, batch_size).result
+    except StudentError as error:
+        if "Size mismatch" in str(error):
+            raise Fail(f"{what} raised {error}: inputs and targets must have the same number of rows, one per "
+                       f"target s_lags … s_(T−1), so T − lags = {len(series) - lags} of each") from None
+        raise
+    if not isinstance(loader, LoaderView):
+        raise Fail(f"lagged_loader should return a DataLoader, not a {type(loader).__name__}")
+    epoch = loader.epochs[0] if loader.epochs else []
+    if isinstance(epoch, Raised):
+        raise Fail(f"iterating {what} raised {epoch.error}: inputs and targets must have the same number of rows, "
+                   "T − lags")
+    X_want, y_want = _lagged(series, lags)
+    n = len(y_want)
+    xs, ys = [], []
+    for j, batch in enumerate(epoch):
+        if not isinstance(batch, (tuple, list)) or len(batch) != 2:
+            raise Fail(f"batch {j} of {what} is a {type(batch).__name__}, not a pair (xb, yb)")
+        xb, yb = as_array(batch[0], f"xb of batch {j}"), as_array(batch[1], f"yb of batch {j}")
+        if xb.ndim != 2 or xb.shape[1] != lags:
+            raise Fail(f"batch {j} of {what} has inputs of shape {list(xb.shape)}; expected [B, {lags}], one window "
+                       "of the last `lags` values per row")
+        if yb.shape == (len(xb),):
+            raise Fail(f"batch {j} of {what} has targets of shape [{len(xb)}]: keep them a column [B, 1], as Y is "
+                       "[N, k] with k = 1 (a vector against the model's [B, 1] output broadcasts to [B, B])")
+        if yb.shape != (len(xb), 1):
+            raise Fail(f"batch {j} of {what} has targets of shape {list(yb.shape)}; expected [{len(xb)}, 1]")
+        xs.append(xb)
+        ys.append(yb)
+    got_X = np.concatenate(xs) if xs else np.zeros((0, lags))
+    got_y = np.concatenate(ys) if ys else np.zeros((0, 1))
+    sizes = [len(x) for x in xs]
+    if loader.drop_last is True and n % batch_size:
+        raise Fail(f"{what} leaves out the last {n % batch_size} examples (drop_last=True): keep the last, shorter "
+                   "batch")
+    if len(got_X) in (n - 1, n + 1):
+        raise Fail(f"{what} gives {len(got_X)} examples for T = {len(series)} values and {lags} lags; there are "
+                   f"T − lags = {n}: the first target is s_{lags}, after {lags} inputs, and the last is "
+                   f"s_{len(series) - 1}")
+    if len(got_X) != n:
+        raise Fail(f"{what} gives {len(got_X)} examples for T = {len(series)} values and {lags} lags; expected "
+                   f"T − lags = {n}")
+    if sizes != _sizes(n, batch_size):
+        raise Fail(f"{what} gives batches of sizes {sizes}; expected {_sizes(n, batch_size)}")
+    if _close(got_y, y_want) and not _close(got_X, X_want):
+        if _close(got_X, _lagged(series, lags, first=1)[0]):
+            raise Fail("each window ends with its own target: the inputs of example i are s_i … s_{i+lags−1}, "
+                       "the values before the target s_{i+lags}")
+        if _close(got_X, X_want[:, ::-1]):
+            raise Fail("each window is reversed: keep the values in time order, s_i … s_{i+lags−1}")
+    rows = {x.tobytes(): i for i, x in enumerate(X_want)}
+    order = [rows.get(np.ascontiguousarray(x).tobytes()) for x in got_X]
+    if None not in order and sorted(order) == list(range(n)) and order != list(range(n)):
+        raise Fail(f"{what} gives the windows in another order: keep them in time order (no shuffling)")
+    if not _close(got_X, X_want):
+        raise Fail(f"the inputs of {what} are not the windows s_i … s_{{i+lags−1}} (row 0 should be the first "
+                   f"{lags} values of the series)")
+    if not _close(got_y, y_want):
+        raise Fail(f"the targets of {what} are not the values s_{{i+lags}} that follow each window")
+
+
+def _series(ctx, t: int) -> np.ndarray:
+    """A fresh AR(2) series: the next value a linear function of the two before, plus noise."""
+    s = list(ctx.rng.normal(size=2))
+    for _ in range(t - 2):
+        s.append(1.2 * s[-1] - 0.5 * s[-2] + float(ctx.rng.normal(0, 0.5)))
+    return np.array(s)
+
+
+@q6.test()
+def lagged_windows(ctx):
+    """gives the windows and their next values, in time order, in batches (the last shorter), on a fresh series"""
+    lags, batch_size = int(ctx.rng.integers(2, 5)), int(ctx.rng.integers(4, 7))
+    t = lags + batch_size * int(ctx.rng.integers(3, 6)) + int(ctx.rng.integers(1, batch_size))
+    _check_lagged(ctx, _series(ctx, t), lags, batch_size)
+
+
+@q6.test()
+def lagged_one_lag_one_batch(ctx):
+    """works with one lag, and with one batch holding every example"""
+    series = _series(ctx, int(ctx.rng.integers(8, 15)))
+    _check_lagged(ctx, series, 1, 3)
+    _check_lagged(ctx, series, 3, 64)
