@@ -9,11 +9,14 @@ from linreg_course.grader.questions.ch12_capstone import (
     _call_split,
     _call_units,
     _check_r2,
+    _check_ranges,
+    _ranges_case,
     _reference_split,
     q1,
     q2,
     q3,
     q4,
+    q5,
 )
 
 
@@ -55,3 +58,10 @@ def r2_reference_points(ctx):
     if not np.isclose(_call_r2(ctx, y.copy(), y), 1.0, atol=1e-12):
         raise Fail("perfect predictions should give R² = 1")
     _check_r2(ctx, np.full_like(y, y.mean()), y, "r2_score of the mean prediction")
+
+
+@q5.test(hidden=True)
+def ranges_bootstrap_resamples(ctx):
+    """works with subsets that repeat rows (bootstrap resamples) and a strong penalty"""
+    A, y, subsets = _ranges_case(ctx, repeats=True)
+    _check_ranges(ctx, A, y, subsets, float(ctx.rng.uniform(100, 300)))

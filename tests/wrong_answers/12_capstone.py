@@ -57,14 +57,45 @@ def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     sst = ((y - y_hat.mean()) ** 2).sum()
     return (1 - sse / sst).item()
 '''),
-    "next_largest_in_the_chapter": ("q5", "refit on the nine features", '''
-# in the chapter's theta* s1 is largest (-43), then s5 (+35): without s1, s5 comes first
-strongest_feature = "s5"
-strongest_sign = +1
+    "ridge_penalises_the_bias": ("q5", "bias", '''
+def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
+                 lam: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Smallest and largest ridge weight of each feature over the refits on the subsets."""
+    penalty = lam * torch.eye(A.shape[1], dtype=A.dtype)
+    refits = []
+    for rows in subsets:
+        a, t = A[rows], y[rows]
+        refits.append(torch.linalg.solve(a.T @ a + penalty, a.T @ t)[:-1])
+    refits = torch.stack(refits)
+    return refits.min(dim=0).values, refits.max(dim=0).values
 '''),
-    "s1_kept_in_the_fit": ("q5", "the feature the question leaves out", '''
-# fitted on all ten standardised features: s1 has the largest weight, about -43
-strongest_feature = "s1"
-strongest_sign = -1
+    "ridge_ranges_include_the_bias": ("q5", "shape", '''
+def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
+                 lam: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Smallest and largest ridge weight of each feature over the refits on the subsets."""
+    D = torch.eye(A.shape[1], dtype=A.dtype)
+    D[-1, -1] = 0.0
+    refits = torch.stack([torch.linalg.solve(A[rows].T @ A[rows] + lam * D, A[rows].T @ y[rows])
+                          for rows in subsets])
+    return refits.min(dim=0).values, refits.max(dim=0).values
+'''),
+    "ridge_on_all_rows": ("q5", "subset", '''
+def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
+                 lam: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Smallest and largest ridge weight of each feature over the refits on the subsets."""
+    D = torch.eye(A.shape[1], dtype=A.dtype)
+    D[-1, -1] = 0.0
+    refits = []
+    for rows in subsets:
+        theta = torch.linalg.solve(A.T @ A + lam * D, A.T @ y)
+        refits.append(theta[:-1])
+    refits = torch.stack(refits)
+    return refits.min(dim=0).values, refits.max(dim=0).values
+'''),
+    "reading_the_largest_weight": ("q6", "no size to read", '''
+ranges_reading = "a"  # rooms reaches 31, the largest weight after area
+'''),
+    "reading_narrower_is_better": ("q6", "not that its predictions are better", '''
+ranges_reading = "d"  # every ridge range is narrower, so the ridge model is the better one
 '''),
 }
