@@ -135,4 +135,10 @@ def train_fast(X: np.ndarray, Y: np.ndarray, steps: int):
         b = b - 1.5 * 2 / E.size * E.sum(axis=0)
     return unstandardise_params(W, b, mu, sigma, np.zeros(k), np.ones(k))
 '''),
+    "fast_by_closed_form": ("q7", "closed form", '''
+def train_fast(X: np.ndarray, Y: np.ndarray, steps: int):
+    """(W, b) for the raw inputs: the fastest way to the optimum is to solve for it."""
+    theta, *_ = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), Y, rcond=None)
+    return theta[:-1].T, theta[-1]
+'''),
 }

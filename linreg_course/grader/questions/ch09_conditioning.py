@@ -513,3 +513,15 @@ def fast_one_output(ctx):
 def fast_two_outputs(ctx):
     """reaches within 1 % of L* in 100 steps on fresh badly scaled data with two outputs"""
     _check_fast(ctx, n=int(ctx.rng.integers(150, 250)), d=3, k=2, steps=100)
+
+
+@q7.test()
+def fast_respects_the_budget(ctx):
+    """takes no step when steps = 0: the answer is its starting point, not the optimum"""
+    X, Y, _ = _fast_case(ctx, n=int(ctx.rng.integers(150, 250)), d=3, k=1)
+    W, b = _pair(ctx.call("train_fast", X, Y, 0), "train_fast")
+    W, b = as_array(W, "W").reshape(1, -1), as_array(b, "b").reshape(-1)
+    if W.shape == (1, 3) and b.shape == (1,) and _fast_gap(X, Y, W, b) <= FAST_GAP:
+        raise Fail("with steps = 0, train_fast(X, Y, 0) already returns the optimum: that is a closed form (lstsq, "
+                   "solve or an inverse), not gradient descent; the question asks for at most `steps` gradient "
+                   "steps, from a start that does not use the solution")
