@@ -474,7 +474,7 @@ _RUNS = (
         "b": "run 2 settles at once, without a single wave, far above L* (7121 against 0.9094): what can stop "
              "gradient descent above the optimum?",
         "c": "run 2 stops falling, at 7121, far above L*, whereas too small a step keeps falling slowly at every "
-             "step (like run 4): what can stop gradient descent above the optimum?",
+             "step: what can stop gradient descent above the optimum?",
     }),
     ("a", {
         "b": "too much momentum makes waves that still shrink over time; run 3's loss grows by a constant large "
