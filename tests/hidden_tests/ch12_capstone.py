@@ -10,6 +10,7 @@ from linreg_course.grader.questions.ch12_capstone import (
     _call_units,
     _check_r2,
     _check_ranges,
+    _check_wide,
     _ranges_case,
     _reference_split,
     q1,
@@ -17,6 +18,7 @@ from linreg_course.grader.questions.ch12_capstone import (
     q3,
     q4,
     q5,
+    q7,
 )
 
 
@@ -65,3 +67,9 @@ def ranges_bootstrap_resamples(ctx):
     """works with subsets that repeat rows (bootstrap resamples) and a strong penalty"""
     A, y, subsets = _ranges_case(ctx, repeats=True)
     _check_ranges(ctx, A, y, subsets, float(ctx.rng.uniform(100, 300)))
+
+
+@q7.test(hidden=True)
+def wide_third_data_set(ctx):
+    """predicts the new rows of a third fresh wide data set well enough"""
+    _check_wide(ctx)

@@ -98,4 +98,26 @@ ranges_reading = "a"  # rooms reaches 31, the largest weight after area
     "reading_narrower_is_better": ("q6", "not that its predictions are better", '''
 ranges_reading = "d"  # every ridge range is narrower, so the ridge model is the better one
 '''),
+    "wide_data_plain_least_squares": ("q7", "plain least squares", '''
+def fit_predict(X_train: torch.Tensor, y_train: torch.Tensor,
+                X_new: torch.Tensor) -> torch.Tensor:
+    """Predictions [m] for X_new from a linear model trained on the training rows."""
+    A = torch.cat([X_train, torch.ones(len(X_train), 1, dtype=X_train.dtype)], dim=1)
+    A_new = torch.cat([X_new, torch.ones(len(X_new), 1, dtype=X_new.dtype)], dim=1)
+    theta = torch.linalg.lstsq(A, y_train[:, None]).solution[:, 0]
+    return A_new @ theta
+'''),
+    "wide_data_left_in_standard_units": ("q7", "level", '''
+def fit_predict(X_train: torch.Tensor, y_train: torch.Tensor,
+                X_new: torch.Tensor) -> torch.Tensor:
+    """Predictions [m] for X_new from ridge regression on standardised inputs and target."""
+    Z, Z_new, _, _ = standardise(X_train, X_new)
+    t = (y_train - y_train.mean()) / y_train.std(correction=0)
+    A = torch.cat([Z, torch.ones(len(Z), 1, dtype=Z.dtype)], dim=1)
+    A_new = torch.cat([Z_new, torch.ones(len(Z_new), 1, dtype=Z.dtype)], dim=1)
+    D = torch.eye(A.shape[1], dtype=A.dtype)
+    D[-1, -1] = 0.0
+    theta = torch.linalg.solve(A.T @ A + 30.0 * D, A.T @ t)
+    return A_new @ theta
+'''),
 }

@@ -1,7 +1,7 @@
 """Public tests of exercise 12, the capstone on the diabetes data: a seeded train/test split,
 standardisation with the training statistics, coefficients mapped back to the original units, the R²
 score; then (stretch) the ranges of ridge weights refitted on subsets of the rows, and the reading of such
-a table on another data set.
+a table on another data set; and (open-ended) a model for a wide data set, graded by its error on new rows.
 
 Every reference is computed here on fresh inputs from `ctx.rng`; where a typical mistake gives a
 recognisable answer (statistics of the whole data set, the sample standard deviation, a coefficient
@@ -45,6 +45,7 @@ q3 = question(NB, "q3", "coefficients in the original units")
 q4 = question(NB, "q4", "the R² score")
 q5 = question(NB, "q5", "does ridge steady the serum weights?", level="stretch")
 q6 = question(NB, "q6", "reading a table of ranges", level="stretch")
+q7 = question(NB, "q7", "a model for a wide data set", level="stretch")
 
 FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
 
@@ -444,3 +445,68 @@ def ranges_reading(ctx):
         "d": "narrower ranges say that the weights are steadier, not that its predictions are better: that is "
              "what a validation error measures",
     }[answer])
+
+
+# ---------------------------------------------------------------- q7: fit_predict (open-ended)
+
+#: fit_predict's RMSE on new rows may be at most this share of plain least squares'.
+WIDE_RATIO = 0.7
+
+
+def _wide_case(ctx, n: int = 60, d: int = 50, m: int = 2000):
+    """A wide data set: raw features on scales from 0.1 to 100, half of them far from zero, a fifth of them
+    carrying signal, noise of 3; n training rows and m new ones from the same law."""
+    scales = 10.0 ** ctx.rng.uniform(-1, 2, d)
+    loc = ctx.rng.uniform(-50, 200, d) * (ctx.rng.random(d) < 0.5)
+    w = ctx.rng.normal(0, 1, d) * (ctx.rng.random(d) < 0.2)
+    bias = ctx.rng.uniform(50, 150)
+
+    def draw(rows: int) -> tuple[np.ndarray, np.ndarray]:
+        z = ctx.rng.normal(size=(rows, d))
+        return loc + scales * z, bias + z @ w + ctx.rng.normal(0, 3.0, rows)
+
+    (x, y), (x_new, y_new) = draw(n), draw(m)
+    return x, y, x_new, y_new
+
+
+def _check_wide(ctx) -> None:
+    x, y, x_new, y_new = _wide_case(ctx)
+    m = len(y_new)
+    got = as_array(ctx.call("fit_predict", tensor(x), tensor(y), tensor(x_new)), "fit_predict")
+    if got.size == m:
+        got = got.reshape(m)
+    check_shape(got, (m,), "the predictions")
+    if not np.all(np.isfinite(got)):
+        raise Fail("the predictions contain NaN or infinity")
+    theta, *_ = np.linalg.lstsq(with_ones(x), y, rcond=None)
+    rmse_ls = float(np.sqrt(np.mean((with_ones(x_new) @ theta - y_new) ** 2)))
+    rmse = float(np.sqrt(np.mean((got - y_new) ** 2)))
+    if rmse <= WIDE_RATIO * rmse_ls:
+        return
+    measured = (f"on {m} new rows of a fresh data set ({len(y)} training rows, {x.shape[1]} features), your "
+                f"predictions' RMSE is {rmse:.4g}; the target is at most {WIDE_RATIO} × {rmse_ls:.4g} = "
+                f"{WIDE_RATIO * rmse_ls:.4g}, where {rmse_ls:.4g} is the RMSE of plain least squares fitted on the "
+                "same training rows")
+    if abs(np.mean(got) - np.mean(y)) > 3 * np.std(y):
+        raise Fail(f"{measured}. The mean of your predictions, {np.mean(got):.4g}, is far from the level of the "
+                   f"training targets, {np.mean(y):.4g}: are they left in standard units, or is the bias shrunk "
+                   "towards 0? Return them in the target's units")
+    if rmse >= 0.9 * rmse_ls:
+        raise Fail(f"{measured}: yours does no better than plain least squares, which fits the noise of {len(y)} "
+                   f"rows with {x.shape[1] + 1} parameters. Hint: chapter 11 shows a way to trade a little bias for "
+                   "less variance, and how to choose how much without touching the new rows")
+    raise Fail(f"{measured}: closer, but not enough. Hint: how did you choose the strength of what you did? A "
+               "single small validation split is noisy; chapter 11's tools, used on the training rows alone, can "
+               "choose it better")
+
+
+@q7.test(points=2)
+def wide_new_rows(ctx):
+    """predicts fresh new rows of a wide data set with an RMSE at most 0.7 times plain least squares'"""
+    _check_wide(ctx)
+
+
+@q7.test()
+def wide_another_data_set(ctx):
+    """does so on a second fresh data set"""
+    _check_wide(ctx)
