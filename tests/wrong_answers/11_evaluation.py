@@ -72,7 +72,7 @@ def standardise_with_train(x_train: torch.Tensor, x_val: torch.Tensor):
     sigma = x_train.std(dim=0, correction=0, keepdim=True)
     return (x_train - mu) / sigma, (x_val - mu) / sigma, mu, sigma
 '''),
-    "kfold_fits_on_every_row": ("q7", "leak", '''
+    "kfold_fits_on_every_row": ("q7", "a leak", '''
 def kfold_rmse(x: torch.Tensor, y: torch.Tensor, degree: int, K: int) -> float:
     """Mean validation RMSE over K folds (fold j: the rows i with i % K == j)."""
     fold = torch.arange(len(x)) % K

@@ -57,7 +57,7 @@ def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     sst = ((y - y_hat.mean()) ** 2).sum()
     return (1 - sse / sst).item()
 '''),
-    "ridge_penalises_the_bias": ("q5", "bias", '''
+    "ridge_penalises_the_bias": ("q5", "the bias is penalised", '''
 def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
                  lam: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Smallest and largest ridge weight of each feature over the refits on the subsets."""
