@@ -19,20 +19,7 @@ def train_test_split_idx(n: int, test_fraction: float, seed: int) -> tuple[torch
     test_idx = torch.randperm(n, generator=gen)[: n - n_train]
     return train_idx, test_idx
 '''),
-    "stats_from_all_rows": ("q2", "whole data set", '''
-def standardise(X_train: torch.Tensor, X_test: torch.Tensor):
-    """(Z_train, Z_test, mu, sigma): both sets standardised with the training rows' column statistics."""
-    X_all = torch.cat([X_train, X_test])
-    mu, sigma = X_all.mean(dim=0), X_all.std(dim=0, correction=0)
-    return (X_train - mu) / sigma, (X_test - mu) / sigma, mu, sigma
-'''),
-    "torch_std_default_unbiased": ("q2", "n − 1", '''
-def standardise(X_train: torch.Tensor, X_test: torch.Tensor):
-    """(Z_train, Z_test, mu, sigma): both sets standardised with the training rows' column statistics."""
-    mu, sigma = X_train.mean(dim=0), X_train.std(dim=0)
-    return (X_train - mu) / sigma, (X_test - mu) / sigma, mu, sigma
-'''),
-    "bias_shift_without_sigma_y": ("q3", "only b̃ is multiplied by sigma_y", '''
+    "bias_shift_without_sigma_y": ("q2", "only b̃ is multiplied by sigma_y", '''
 def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x: torch.Tensor,
                       mu_y: float, sigma_y: float) -> tuple[torch.Tensor, float]:
     """Weights per original unit of each feature, and the bias, from a fit on standardised inputs and target."""
@@ -40,7 +27,7 @@ def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x
     b = mu_y + sigma_y * b_z - (w_z * mu_x / sigma_x).sum().item()
     return w, float(b)
 '''),
-    "weights_multiplied_by_sigma_x": ("q3", "multiplied by sigma_x", '''
+    "weights_multiplied_by_sigma_x": ("q2", "multiplied by sigma_x", '''
 def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x: torch.Tensor,
                       mu_y: float, sigma_y: float) -> tuple[torch.Tensor, float]:
     """Weights per original unit of each feature, and the bias, from a fit on standardised inputs and target."""
@@ -48,7 +35,7 @@ def to_original_units(w_z: torch.Tensor, b_z: float, mu_x: torch.Tensor, sigma_x
     b = mu_y + sigma_y * b_z - (w * mu_x).sum().item()
     return w, float(b)
 '''),
-    "r2_sst_around_prediction_mean": ("q4", "mean of the predictions", '''
+    "r2_sst_around_prediction_mean": ("q3", "mean of the predictions", '''
 def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     """Coefficient of determination 1 - SSE/SST (SST around the mean of y); ValueError if shapes differ."""
     if y_hat.shape != y.shape:
@@ -57,7 +44,7 @@ def r2_score(y_hat: torch.Tensor, y: torch.Tensor) -> float:
     sst = ((y - y_hat.mean()) ** 2).sum()
     return (1 - sse / sst).item()
 '''),
-    "ridge_penalises_the_bias": ("q5", "the bias is penalised", '''
+    "ridge_penalises_the_bias": ("q4", "the bias is penalised", '''
 def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
                  lam: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Smallest and largest ridge weight of each feature over the refits on the subsets."""
@@ -69,7 +56,7 @@ def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
     refits = torch.stack(refits)
     return refits.min(dim=0).values, refits.max(dim=0).values
 '''),
-    "ridge_ranges_include_the_bias": ("q5", "shape", '''
+    "ridge_ranges_include_the_bias": ("q4", "shape", '''
 def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
                  lam: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Smallest and largest ridge weight of each feature over the refits on the subsets."""
@@ -79,7 +66,7 @@ def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
                           for rows in subsets])
     return refits.min(dim=0).values, refits.max(dim=0).values
 '''),
-    "ridge_on_all_rows": ("q5", "subset", '''
+    "ridge_on_all_rows": ("q4", "subset", '''
 def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
                  lam: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Smallest and largest ridge weight of each feature over the refits on the subsets."""
@@ -92,13 +79,13 @@ def ridge_ranges(A: torch.Tensor, y: torch.Tensor, subsets: list[torch.Tensor],
     refits = torch.stack(refits)
     return refits.min(dim=0).values, refits.max(dim=0).values
 '''),
-    "reading_the_largest_weight": ("q6", "no size to read", '''
+    "reading_the_largest_weight": ("q5", "no size to read", '''
 ranges_reading = "a"  # rooms reaches 31, the largest weight after area
 '''),
-    "reading_narrower_is_better": ("q6", "not that its predictions are better", '''
+    "reading_narrower_is_better": ("q5", "not that its predictions are better", '''
 ranges_reading = "d"  # every ridge range is narrower, so the ridge model is the better one
 '''),
-    "wide_data_plain_least_squares": ("q7", "plain least squares", '''
+    "wide_data_plain_least_squares": ("q6", "plain least squares", '''
 def fit_predict(X_train: torch.Tensor, y_train: torch.Tensor,
                 X_new: torch.Tensor) -> torch.Tensor:
     """Predictions [m] for X_new from a linear model trained on the training rows."""
@@ -107,11 +94,12 @@ def fit_predict(X_train: torch.Tensor, y_train: torch.Tensor,
     theta = torch.linalg.lstsq(A, y_train[:, None]).solution[:, 0]
     return A_new @ theta
 '''),
-    "wide_data_left_in_standard_units": ("q7", "level", '''
+    "wide_data_left_in_standard_units": ("q6", "level", '''
 def fit_predict(X_train: torch.Tensor, y_train: torch.Tensor,
                 X_new: torch.Tensor) -> torch.Tensor:
     """Predictions [m] for X_new from ridge regression on standardised inputs and target."""
-    Z, Z_new, _, _ = standardise(X_train, X_new)
+    mu, sigma = X_train.mean(dim=0), X_train.std(dim=0, correction=0)
+    Z, Z_new = (X_train - mu) / sigma, (X_new - mu) / sigma
     t = (y_train - y_train.mean()) / y_train.std(correction=0)
     A = torch.cat([Z, torch.ones(len(Z), 1, dtype=Z.dtype)], dim=1)
     A_new = torch.cat([Z_new, torch.ones(len(Z_new), 1, dtype=Z.dtype)], dim=1)

@@ -1,10 +1,10 @@
 """Public tests of exercise 12, the capstone on the diabetes data: a seeded train/test split,
-standardisation with the training statistics, coefficients mapped back to the original units, the R²
-score; then (stretch) the ranges of ridge weights refitted on subsets of the rows, and the reading of such
-a table on another data set; and (open-ended) a model for a wide data set, graded by its error on new rows.
+coefficients mapped back to the original units, the R² score; then (stretch) the ranges of ridge
+weights refitted on subsets of the rows, the reading of such a table on another data set, and
+(open-ended) a model for a wide data set, graded by its error on new rows.
 
 Every reference is computed here on fresh inputs from `ctx.rng`; where a typical mistake gives a
-recognisable answer (statistics of the whole data set, the sample standard deviation, a coefficient
+recognisable answer (a training size rounded up, a coefficient
 multiplied instead of divided by sigma, an R² with the wrong denominator, a broadcast [N] against [N, 1],
 a penalised bias...), the reference of the mistake is computed as well and the message names it.
 """
@@ -35,17 +35,15 @@ from linreg_course.grader.splitting import (
     check_shuffled_and_seeded,
     reference_split,
 )
-from linreg_course.grader.standardising import Standardising, Words, check_mapped
 
 NB = "12_capstone"
 
 q1 = question(NB, "q1", "a seeded train/test split")
-q2 = question(NB, "q2", "standardise with the training statistics")
-q3 = question(NB, "q3", "coefficients in the original units")
-q4 = question(NB, "q4", "the R² score")
-q5 = question(NB, "q5", "does ridge steady the serum weights?", level="stretch")
-q6 = question(NB, "q6", "reading a table of ranges", level="stretch")
-q7 = question(NB, "q7", "a model for a wide data set", level="stretch")
+q2 = question(NB, "q2", "coefficients in the original units")
+q3 = question(NB, "q3", "the R² score")
+q4 = question(NB, "q4", "does ridge steady the serum weights?", level="stretch")
+q5 = question(NB, "q5", "reading a table of ranges", level="stretch")
+q6 = question(NB, "q6", "a model for a wide data set", level="stretch")
 
 FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
 
@@ -115,42 +113,7 @@ def split_reference(ctx):
     check_reference(split, n, _n_train(n, test_fraction), seed, "the first int((1 - test_fraction) * n) indices")
 
 
-# ---------------------------------------------------------------- q2: standardise
-
-
-_STANDARDISE = Standardising(
-    "standardise", Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
-                         population_std="X_train.std(dim=0, correction=0)"),
-    tensors=True, d=(2, 6), n=(10, 30), m=(5, 12), loc=(-30.0, 120.0), scale=(0.5, 30.0), widen=2.0)
-
-
-@q2.test()
-def standardise_statistics(ctx):
-    """mu and sigma are the column means and population standard deviations of the training rows"""
-    _STANDARDISE.check_statistics(ctx)
-
-
-@q2.test()
-def standardise_maps_both_sets(ctx):
-    """maps the training and the test rows with the training statistics, on fresh data"""
-    _STANDARDISE.check_maps(ctx)
-
-
-@q2.test()
-def standardise_ignores_test_rows(ctx):
-    """the training side does not change when only the test rows change (no leak)"""
-    x_train, x_test = _STANDARDISE.case(ctx)
-    other_test = x_test * ctx.rng.uniform(2, 4) + ctx.rng.uniform(50, 100)
-    first = _STANDARDISE.call(ctx, x_train, x_test)
-    second = _STANDARDISE.call(ctx, x_train, other_test)
-    for a, b, what in zip(first, second, ("Z_train", "Z_test", "mu", "sigma"), strict=True):
-        if what != "Z_test" and not (a.shape == b.shape and np.allclose(a, b, rtol=1e-12, atol=1e-12)):
-            raise Fail(f"{what} changed when only X_test changed: the test rows leak into the statistics; mu and "
-                       "sigma must be computed from X_train alone (not from torch.cat([X_train, X_test]))")
-    check_mapped(second[0], second[1], x_train, other_test, _STANDARDISE.words)
-
-
-# ---------------------------------------------------------------- q3: to_original_units
+# ---------------------------------------------------------------- q2: to_original_units
 
 
 def _units_case(ctx, n: int | None = None, d: int | None = None, standardise_y: bool = True):
@@ -226,19 +189,19 @@ def _check_units(ctx, standardise_y: bool) -> None:
     check_number(b, b_raw, "b (compared with least squares on the raw data)", rtol=1e-6, atol=1e-6)
 
 
-@q3.test()
+@q2.test()
 def units_match_raw_lstsq(ctx):
     """with a standardised target too, (w, b) equal least squares on the raw data"""
     _check_units(ctx, standardise_y=True)
 
 
-@q3.test()
+@q2.test()
 def units_chapter_case(ctx):
     """the case of the chapter's θ* (target in its own units, mu_y = 0, sigma_y = 1) equals raw least squares"""
     _check_units(ctx, standardise_y=False)
 
 
-@q3.test()
+@q2.test()
 def units_same_predictions(ctx):
     """gives the same predictions from raw inputs as the standardised model, on fresh rows"""
     _, _, (mu_x, sigma_x, _, _), _ = _units_case(ctx)
@@ -259,7 +222,7 @@ def units_same_predictions(ctx):
     check_close(got, want, "x @ w + b on fresh rows (against the standardised model's predictions)", rtol=1e-8)
 
 
-# ---------------------------------------------------------------- q4: r2_score
+# ---------------------------------------------------------------- q3: r2_score
 
 
 def _r2_case(ctx, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -311,21 +274,21 @@ def _check_r2(ctx, y_hat, y, what: str) -> None:
     check_number(got, want, what, rtol=1e-9)
 
 
-@q4.test()
+@q3.test()
 def r2_column_targets(ctx):
     """equals 1 − SSE/SST on fresh predictions and targets of shape [N, 1]"""
     y_hat, y = _r2_case(ctx)
     _check_r2(ctx, y_hat.reshape(-1, 1), y.reshape(-1, 1), "r2_score on [N, 1] tensors")
 
 
-@q4.test()
+@q3.test()
 def r2_vector_targets(ctx):
     """equals 1 − SSE/SST on fresh vectors of shape [N], as a plain number"""
     y_hat, y = _r2_case(ctx)
     _check_r2(ctx, y_hat, y, "r2_score on [N] tensors")
 
 
-@q4.test()
+@q3.test()
 def r2_refuses_broadcast(ctx):
     """refuses predictions [N] against targets [N, 1] with a ValueError"""
     y_hat, y = _r2_case(ctx)
@@ -342,7 +305,7 @@ def r2_refuses_broadcast(ctx):
                "ValueError")
 
 
-# ---------------------------------------------------------------- q5: ridge_ranges
+# ---------------------------------------------------------------- q4: ridge_ranges
 
 
 def _ranges_case(ctx, n: int | None = None, d: int | None = None, repeats: bool = False):
@@ -414,24 +377,24 @@ def _check_ranges(ctx, A, y, subsets, lam: float) -> None:
     check_close(high, want[1], "high (compared with the ridge refits)", rtol=1e-8)
 
 
-@q5.test()
+@q4.test()
 def ranges_ridge_fresh(ctx):
     """gives the smallest and largest ridge weights over refits on the subsets, on fresh correlated data"""
     A, y, subsets = _ranges_case(ctx)
     _check_ranges(ctx, A, y, subsets, float(ctx.rng.uniform(5, 50)))
 
 
-@q5.test()
+@q4.test()
 def ranges_least_squares(ctx):
     """with lam = 0, gives the ranges of the least-squares refits (the chapter's table)"""
     A, y, subsets = _ranges_case(ctx)
     _check_ranges(ctx, A, y, subsets, 0.0)
 
 
-# ---------------------------------------------------------------- q6: reading a table of ranges
+# ---------------------------------------------------------------- q5: reading a table of ranges
 
 
-@q6.test(points=2)
+@q5.test(points=2)
 def ranges_reading(ctx):
     """the reading of the table of ranges that chapter 12 supports"""
     answer = as_choice(ctx.value("ranges_reading"), "ranges_reading", "abcd")
@@ -447,10 +410,10 @@ def ranges_reading(ctx):
     }[answer])
 
 
-# ---------------------------------------------------------------- q7: fit_predict (open-ended)
+# ---------------------------------------------------------------- q6: fit_predict (open-ended)
 
 #: fit_predict's RMSE on new rows may be at most this share of plain least squares'.
-WIDE_RATIO = 0.7
+WIDE_RATIO = 0.75
 
 
 def _wide_case(ctx, n: int = 60, d: int = 50, m: int = 2000):
@@ -500,13 +463,13 @@ def _check_wide(ctx) -> None:
                "choose it better")
 
 
-@q7.test(points=2)
+@q6.test(points=2)
 def wide_new_rows(ctx):
-    """predicts fresh new rows of a wide data set with an RMSE at most 0.7 times plain least squares'"""
+    """predicts fresh new rows of a wide data set with an RMSE at most 0.75 times plain least squares'"""
     _check_wide(ctx)
 
 
-@q7.test()
+@q6.test()
 def wide_another_data_set(ctx):
     """does so on a second fresh data set"""
     _check_wide(ctx)
