@@ -6,7 +6,7 @@ import numpy as np
 
 from linreg_course.grader.compare import as_array, as_number, check_close, check_number
 from linreg_course.grader.core import Fail
-from linreg_course.grader.questions.ch09_conditioning import q1, q2, q3, q4
+from linreg_course.grader.questions.ch09_conditioning import _check_fast, q1, q2, q3, q4, q7
 
 
 @q1.test(hidden=True)
@@ -54,3 +54,9 @@ def steps_single_eigenvalue(ctx):
     want = math.ceil(math.log(1e-4) / math.log(0.5))
     check_number(as_number(ctx.call("steps_to_shrink", lam, lr, 1e-4), "steps_to_shrink"), want,
                  "steps_to_shrink with one eigenvalue", rtol=0)
+
+
+@q7.test(hidden=True)
+def fast_three_outputs_tight_budget(ctx):
+    """reaches within 1 % of L* in 60 steps on fresh badly scaled data with five inputs and three outputs"""
+    _check_fast(ctx, n=int(ctx.rng.integers(100, 300)), d=5, k=3, steps=60)

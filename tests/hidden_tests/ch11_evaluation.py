@@ -10,7 +10,9 @@ from linreg_course.grader.questions.ch11_evaluation import (
     _call_predict,
     _call_split,
     _check_curve,
+    _check_kfold,
     _curve_case,
+    _kfold_case,
     _metrics_case,
     _predict_case,
     _reference_split,
@@ -19,6 +21,7 @@ from linreg_course.grader.questions.ch11_evaluation import (
     q3,
     q5,
     q6,
+    q7,
 )
 
 
@@ -69,3 +72,10 @@ def predict_single_input(ctx):
     got = as_array(_call_predict(ctx, x, w, b, s), "the prediction").reshape(-1)  # the shape is tested publicly
     want = s["mu_y"] + s["sigma_y"] * (w * (x - s["mu_x"]) / s["sigma_x"] + b)
     check_close(got, want, "the prediction for one input", rtol=1e-9)
+
+
+@q7.test(hidden=True)
+def kfold_two_folds_constant(ctx):
+    """two folds and a constant model (degree 0)"""
+    x, y, _, _ = _kfold_case(ctx)
+    _check_kfold(ctx, x, y, 0, 2)

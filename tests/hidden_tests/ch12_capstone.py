@@ -4,16 +4,19 @@ import numpy as np
 
 from linreg_course.grader.core import Fail
 from linreg_course.grader.questions.ch12_capstone import (
-    _STANDARDISE,
     _call_r2,
     _call_split,
     _call_units,
     _check_r2,
+    _check_ranges,
+    _check_wide,
+    _ranges_case,
     _reference_split,
     q1,
     q2,
     q3,
     q4,
+    q6,
 )
 
 
@@ -30,12 +33,6 @@ def split_chapter_sizes(ctx):
 
 
 @q2.test(hidden=True)
-def standardise_one_test_row(ctx):
-    """works on one column and a single test row"""
-    _STANDARDISE.check_maps(ctx, d=1, m=1)
-
-
-@q3.test(hidden=True)
 def units_exact_law(ctx):
     """recovers an exact law in Fahrenheit from a model fitted in standard units"""
     celsius = ctx.rng.uniform(-10, 35, 20)
@@ -48,10 +45,23 @@ def units_exact_law(ctx):
                    f"w = {w[0]:.6g} and b = {b:.6g}")
 
 
-@q4.test(hidden=True)
+@q3.test(hidden=True)
 def r2_reference_points(ctx):
     """gives 1 for perfect predictions and 0 for predicting the mean"""
     y = ctx.rng.normal(100, 25, 15)
     if not np.isclose(_call_r2(ctx, y.copy(), y), 1.0, atol=1e-12):
         raise Fail("perfect predictions should give R² = 1")
     _check_r2(ctx, np.full_like(y, y.mean()), y, "r2_score of the mean prediction")
+
+
+@q4.test(hidden=True)
+def ranges_bootstrap_resamples(ctx):
+    """works with subsets that repeat rows (bootstrap resamples) and a strong penalty"""
+    A, y, subsets = _ranges_case(ctx, repeats=True)
+    _check_ranges(ctx, A, y, subsets, float(ctx.rng.uniform(100, 300)))
+
+
+@q6.test(hidden=True)
+def wide_third_data_set(ctx):
+    """predicts the new rows of a third fresh wide data set well enough"""
+    _check_wide(ctx)

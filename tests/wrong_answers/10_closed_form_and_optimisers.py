@@ -133,4 +133,12 @@ def cosine_rates(lr0: float, T_max: int, eta_min: float, epochs: int) -> list[fl
         rates.append(eta_min + (lr0 - eta_min) * (1 + math.cos(math.pi * e / T_max)) / 2)
     return rates
 '''),
+    "waves_read_as_too_large_a_rate": ("q5", "waves that die out", '''
+# run 1 goes up and down: the step overshoots, so the rate is too large, like run 3
+diagnoses = ["a", "d", "a", "c"]
+'''),
+    "plateau_read_as_too_small_a_rate": ("q5", "stops falling", '''
+# run 2 hardly moves after the first steps: too small a rate; run 4 keeps a constant gap: frozen bias
+diagnoses = ["b", "c", "a", "d"]
+'''),
 }

@@ -72,6 +72,39 @@ def standardise_with_train(x_train: torch.Tensor, x_val: torch.Tensor):
     sigma = x_train.std(dim=0, correction=0, keepdim=True)
     return (x_train - mu) / sigma, (x_val - mu) / sigma, mu, sigma
 '''),
+    "kfold_fits_on_every_row": ("q7", "a leak", '''
+def kfold_rmse(x: torch.Tensor, y: torch.Tensor, degree: int, K: int) -> float:
+    """Mean validation RMSE over K folds (fold j: the rows i with i % K == j)."""
+    fold = torch.arange(len(x)) % K
+    scores = []
+    for j in range(K):
+        held = fold == j
+        _, val = validation_curve(x, y, x[held], y[held], [degree])
+        scores.append(val[0].item())
+    return sum(scores) / K
+'''),
+    "kfold_root_of_mean_mse": ("q7", "square root", '''
+def kfold_rmse(x: torch.Tensor, y: torch.Tensor, degree: int, K: int) -> float:
+    """Mean validation RMSE over K folds (fold j: the rows i with i % K == j)."""
+    fold = torch.arange(len(x)) % K
+    mses = []
+    for j in range(K):
+        held = fold == j
+        _, val = validation_curve(x[~held], y[~held], x[held], y[held], [degree])
+        mses.append(val[0].item() ** 2)
+    return (sum(mses) / K) ** 0.5
+'''),
+    "kfold_contiguous_blocks": ("q7", "i % K", '''
+def kfold_rmse(x: torch.Tensor, y: torch.Tensor, degree: int, K: int) -> float:
+    """Mean validation RMSE over K folds (fold j: the rows i with i % K == j)."""
+    scores = []
+    for held in torch.arange(len(x)).tensor_split(K):
+        keep = torch.ones(len(x), dtype=torch.bool)
+        keep[held] = False
+        _, val = validation_curve(x[keep], y[keep], x[held], y[held], [degree])
+        scores.append(val[0].item())
+    return sum(scores) / K
+'''),
 }
 
 # Correct answers to later questions, written to call the earlier answers as the exercise allows. They stand
@@ -91,5 +124,16 @@ def validation_curve(x_train: torch.Tensor, y_train: torch.Tensor, x_val: torch.
         train_rmse.append(metrics(design(x_train, p) @ theta, y_train)["rmse"])
         val_rmse.append(metrics(design(x_val, p) @ theta, y_val)["rmse"])
     return torch.tensor(train_rmse), torch.tensor(val_rmse)
+''',
+    "q7": '''
+def kfold_rmse(x: torch.Tensor, y: torch.Tensor, degree: int, K: int) -> float:
+    """Mean validation RMSE over K folds (fold j: the rows i with i % K == j)."""
+    fold = torch.arange(len(x)) % K
+    scores = []
+    for j in range(K):
+        held = fold == j
+        _, val = validation_curve(x[~held], y[~held], x[held], y[held], [degree])
+        scores.append(float(val[0]))
+    return sum(scores) / K
 ''',
 }

@@ -1,6 +1,7 @@
 """Public tests of exercise 09, conditioning: why scaling works: the Hessian and its condition number,
 standardising with the training statistics, mapping parameters back to the original units, the step count
-the eigenvalues predict, the stability limit on the crop data and the steps the contraction ρ predicts.
+the eigenvalues predict, the stability limit on the crop data, the steps the contraction ρ predicts, and (open-ended)
+a fast gradient descent on badly scaled data, graded by the loss it reaches.
 
 The references are written here in NumPy float64; the inputs are fresh and built from `ctx.rng`.
 """
@@ -35,6 +36,7 @@ q3 = question(NB, "q3", "back to the original units")
 q4 = question(NB, "q4", "how many steps the eigenvalues predict")
 q5 = question(NB, "q5", "the largest stable learning rate, before and after standardising")
 q6 = question(NB, "q6", "a step count you can predict")
+q7 = question(NB, "q7", "train fast on badly scaled data", level="stretch")
 
 
 #: The tolerance of this exercise's comparisons.
@@ -443,3 +445,83 @@ def steps_choice(ctx):
     if got == "d":
         raise Fail("the step count grows like κ times the logarithm of the shrink factor, not like the factor "
                    "itself: t ≈ (κ/2) · ln(10⁶) ≈ 3.5 · 13.8 ≈ 48")
+
+
+# ---------------------------------------------------------------- q7: train_fast (open-ended)
+
+#: How far above L* the loss of train_fast's answer may be, relatively.
+FAST_GAP = 0.01
+
+
+def _fast_case(ctx, n: int, d: int, k: int, spread: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inputs whose column scales run from hundredths to thousands (correlated through a shared factor, `spread`),
+    on offsets, and targets from a linear law plus noise; also the column scales."""
+    scales = 10.0 ** np.sort(ctx.rng.uniform(-2, 3.3, d))
+    scales[0], scales[-1] = 10.0 ** ctx.rng.uniform(-2, -1.5), 10.0 ** ctx.rng.uniform(2.8, 3.3)
+    shared = ctx.rng.normal(size=(n, 1))
+    raw = spread * shared + np.sqrt(1 - spread**2) * ctx.rng.normal(size=(n, d))
+    X = ctx.rng.uniform(-3, 3, d) * scales + raw * scales
+    W = ctx.rng.normal(0, 1, (k, d)) / scales
+    Y = X @ W.T + ctx.rng.uniform(-20, 20, k) + ctx.rng.normal(0, 0.5, (n, k))
+    return X, Y, scales
+
+
+def _fast_gap(X: np.ndarray, Y: np.ndarray, W: np.ndarray, b: np.ndarray) -> float:
+    """(L - L*)/L* of the predictor X Wᵀ + b."""
+    theta, *_ = np.linalg.lstsq(with_ones(X), Y, rcond=None)
+    loss_star = float(np.mean((with_ones(X) @ theta - Y) ** 2))
+    with np.errstate(all="ignore"):
+        return float(np.mean((X @ W.T + b - Y) ** 2)) / loss_star - 1
+
+
+def _check_fast(ctx, n: int, d: int, k: int, steps: int) -> None:
+    X, Y, scales = _fast_case(ctx, n, d, k)
+    W, b = _pair(ctx.call("train_fast", X, Y, steps), "train_fast")
+    W, b = as_array(W, "W"), as_array(b, "b")
+    if W.size == k * d and b.size == k:
+        W, b = W.reshape(k, d), b.reshape(k)
+    check_shape(W, (k, d), "W")
+    check_shape(b, (k,), "b")
+    measured = (f"on fresh data (N = {n}, d = {d}, k = {k}, column scales from {scales.min():.2g} to "
+                f"{scales.max():.4g}) with steps = {steps}")
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+        raise Fail(f"W or b holds NaN or infinity {measured}: gradient descent diverged. The step must stay below "
+                   "2/λ_max of the Hessian of the inputs you descend on; compute that bound rather than guess it")
+    gap = _fast_gap(X, Y, W, b)
+    if gap <= FAST_GAP:
+        return
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    if _fast_gap(Z, Y, W, b) <= FAST_GAP:
+        raise Fail(f"your (W, b) fit the standardised inputs, not the raw ones ({measured}): map them back to the "
+                   "raw units before returning them (question 3 does that)")
+    if not np.isfinite(gap) or gap > 1e6:
+        raise Fail(f"the loss of your (W, b) is {gap + 1:.3g} times L* {measured}: gradient descent diverged or "
+                   "went the wrong way. The step must stay below 2/λ_max of the Hessian of the inputs you descend on")
+    kappa = float(np.linalg.cond(hessian(X, k)))
+    raise Fail(f"the loss of your (W, b) is {gap:.2%} above L* {measured}; the target is at most {FAST_GAP:.0%}. "
+               f"Hint: on these raw inputs the Hessian's condition number is about {kappa:.0e}; how many steps does "
+               "that predict (question 4), and what does the chapter do to bring it down?")
+
+
+@q7.test(points=2)
+def fast_one_output(ctx):
+    """reaches within 1 % of L* in 100 steps on fresh badly scaled data with one output"""
+    _check_fast(ctx, n=int(ctx.rng.integers(150, 250)), d=4, k=1, steps=100)
+
+
+@q7.test()
+def fast_two_outputs(ctx):
+    """reaches within 1 % of L* in 100 steps on fresh badly scaled data with two outputs"""
+    _check_fast(ctx, n=int(ctx.rng.integers(150, 250)), d=3, k=2, steps=100)
+
+
+@q7.test()
+def fast_respects_the_budget(ctx):
+    """takes no step when steps = 0: the answer is its starting point, not the optimum"""
+    X, Y, _ = _fast_case(ctx, n=int(ctx.rng.integers(150, 250)), d=3, k=1)
+    W, b = _pair(ctx.call("train_fast", X, Y, 0), "train_fast")
+    W, b = as_array(W, "W").reshape(1, -1), as_array(b, "b").reshape(-1)
+    if W.shape == (1, 3) and b.shape == (1,) and _fast_gap(X, Y, W, b) <= FAST_GAP:
+        raise Fail("with steps = 0, train_fast(X, Y, 0) already returns the optimum: that is a closed form (lstsq, "
+                   "solve or an inverse), not gradient descent; the question asks for at most `steps` gradient "
+                   "steps, from a start that does not use the solution")

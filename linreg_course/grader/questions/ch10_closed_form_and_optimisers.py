@@ -1,6 +1,7 @@
 """Public tests of exercise 10, the closed form and faster optimisers: a least-squares fit that survives
 float32, and three updates of torch.optim written by hand: a step of SGD with momentum (heavy ball and
-Nesterov), a step of Adam and the rates of a cosine learning-rate schedule with a floor.
+Nesterov), a step of Adam and the rates of a cosine learning-rate schedule with a floor; and the diagnosis
+of four broken runs from a table of their losses.
 
 Question 1's reference is NumPy's float64 least squares. Those of questions 2 to 4 are torch.optim.SGD,
 torch.optim.Adam and torch.optim.lr_scheduler.CosineAnnealingLR themselves, run here in float64 on fresh
@@ -18,7 +19,15 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from linreg_course.grader.compare import as_array, as_items, check_close, check_shape, close, first_mistake
+from linreg_course.grader.compare import (
+    as_array,
+    as_choice,
+    as_items,
+    check_close,
+    check_shape,
+    close,
+    first_mistake,
+)
 from linreg_course.grader.core import Fail, StudentError, question
 from linreg_course.grader.problems import least_squares, offset_inputs
 
@@ -27,7 +36,8 @@ NB = "10_closed_form_and_optimisers"
 q1 = question(NB, "q1", "a closed form that survives float32")
 q2 = question(NB, "q2", "a momentum step by hand")
 q3 = question(NB, "q3", "an Adam step by hand")
-q4 = question(NB, "q4", "a cosine schedule with a floor")
+q4 = question(NB, "q4", "a cosine schedule with a floor", level="stretch")
+q5 = question(NB, "q5", "diagnose four broken runs", level="stretch")
 
 
 #: The tolerance of this exercise's comparisons.
@@ -445,3 +455,69 @@ def cosine_past_t_max(ctx):
     """carries on past T_max as PyTorch does: the cosine climbs back towards η₀"""
     lr0, T_max = _schedule(ctx)
     _check_cosine(ctx, lr0, T_max, float(lr0 * ctx.rng.uniform(0.05, 0.5)), int(2.5 * T_max))
+
+
+# ---------------------------------------------------------------- q5: diagnose four broken runs
+
+#: What each run's curve shows, and why each wrong cause does not fit it (the right cause is not named).
+_RUNS = (
+    ("b", {
+        "a": "run 1 does not blow up: its loss falls, climbs back and falls again, in waves that die out slowly; a "
+             "step above the limit makes the loss grow without end",
+        "c": "run 1 falls from 8311 to 231 in 30 steps, then climbs back: too small a step falls slowly and "
+             "steadily, and never climbs",
+        "d": "run 1 does not settle on a plateau, it climbs back up: which setting carries a step on after the "
+             "gradient has turned?",
+    }),
+    ("d", {
+        "a": "run 2 never grows: a step above the limit makes the loss grow without end",
+        "b": "run 2 settles at once, without a single wave, far above L* (7121 against 0.9094): what can stop "
+             "gradient descent above the optimum?",
+        "c": "run 2 stops falling, at 7121, far above L*, whereas too small a step keeps falling slowly at every "
+             "step: what can stop gradient descent above the optimum?",
+    }),
+    ("a", {
+        "b": "too much momentum makes waves that still shrink over time; run 3's loss grows by a constant large "
+             "factor every ten steps",
+        "c": "a small step never makes the loss grow; run 3's grows by a constant large factor every ten steps",
+        "d": "a parameter never updated stops the loss on a plateau; run 3's grows without end",
+    }),
+    ("c", {
+        "a": "run 4 falls at every step: a step above the limit makes the loss grow",
+        "b": "run 4 falls smoothly, with no waves: too much momentum overshoots and climbs back",
+        "d": "run 4 has not stopped: it still falls by about 6 % every ten steps; a parameter never updated gives "
+             "a plateau that the loss does not leave",
+    }),
+)
+
+
+def _check_run(ctx, run: int) -> None:
+    answer = as_items(ctx.value("diagnoses"), 4, "diagnoses", "a list of four letters, one per run")
+    letter = as_choice(answer[run], f"diagnoses[{run}]", "abcd")
+    right, wrong = _RUNS[run]
+    if letter != right:
+        raise Fail(f"diagnoses[{run}] = {answer[run]!r} (run {run + 1}): {wrong[letter]}")
+
+
+@q5.test(points=0.5)
+def diagnose_run_1(ctx):
+    """the cause of run 1"""
+    _check_run(ctx, 0)
+
+
+@q5.test(points=0.5)
+def diagnose_run_2(ctx):
+    """the cause of run 2"""
+    _check_run(ctx, 1)
+
+
+@q5.test(points=0.5)
+def diagnose_run_3(ctx):
+    """the cause of run 3"""
+    _check_run(ctx, 2)
+
+
+@q5.test(points=0.5)
+def diagnose_run_4(ctx):
+    """the cause of run 4"""
+    _check_run(ctx, 3)

@@ -1,6 +1,6 @@
 """Public tests of exercise 11, evaluating a model: a seeded split, standardisation with the training
 statistics, MSE/RMSE/MAE/R² by hand, two questions on what the metrics say, a validation curve over
-polynomial degrees, and predictions in the original units.
+polynomial degrees, predictions in the original units, and (stretch) K-fold cross-validation.
 
 Every reference is written here in NumPy, on fresh inputs from `ctx.rng`; where a typical mistake gives a
 recognisable answer (statistics of the whole data set, an R² with a mismatched denominator, a fit on the
@@ -45,6 +45,7 @@ q3 = question(NB, "q3", "four metrics by hand")
 q4 = question(NB, "q4", "what the metrics say")
 q5 = question(NB, "q5", "a validation curve")
 q6 = question(NB, "q6", "predictions in the original units")
+q7 = question(NB, "q7", "K-fold cross-validation", level="stretch")
 
 
 
@@ -426,3 +427,71 @@ def predict_plain_tensor(ctx):
     if got.requires_grad:
         raise Fail("the predictions track gradients (requires_grad=True): compute them inside "
                    "`with torch.no_grad():`, as the chapter's predict does")
+
+
+# ---------------------------------------------------------------- q7: kfold_rmse
+
+
+def _kfold_case(ctx) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Shuffled readings from a curved law; n not a multiple of K, so that the folds differ in size and a pooled
+    RMSE differs from the mean of the folds' RMSEs."""
+    K = int(ctx.rng.integers(3, 7))
+    n = int(ctx.rng.integers(4, 8)) * K + int(ctx.rng.integers(1, K))
+    x_train, y_train, _, _ = _curve_case(ctx, n=n, m=1)
+    return x_train, y_train, int(ctx.rng.integers(1, 4)), K
+
+
+def _kfold(x: np.ndarray, y: np.ndarray, degree: int, K: int, folds=None, fit_all: bool = False,
+           pooled: bool = False, root_of_mean: bool = False) -> float:
+    """The mean of the folds' validation RMSEs; the switches replay the classic mistakes (other folds, a fit on
+    every row, one RMSE of all the residuals, the square root of the mean MSE)."""
+    folds = [np.flatnonzero(np.arange(len(x)) % K == j) for j in range(K)] if folds is None else folds
+    scores, residuals = [], []
+    for held in folds:
+        keep = np.setdiff1d(np.arange(len(x)), held)
+        rows = np.arange(len(x)) if fit_all else keep
+        theta, *_ = np.linalg.lstsq(_powers(x[rows], degree), y[rows], rcond=None)
+        e = _powers(x[held], degree) @ theta - y[held]
+        scores.append(float(np.sqrt(np.mean(e**2))))
+        residuals.append(e)
+    if pooled:
+        return float(np.sqrt(np.mean(np.concatenate(residuals) ** 2)))
+    if root_of_mean:
+        return float(np.sqrt(np.mean(np.square(scores))))
+    return float(np.mean(scores))
+
+
+def _check_kfold(ctx, x, y, degree: int, K: int) -> None:
+    got = as_float(ctx.call("kfold_rmse", tensor(x), tensor(y), degree, K), f"kfold_rmse(x, y, {degree}, {K})")
+    want = _kfold(x, y, degree, K)
+    if np.isclose(got, want, rtol=1e-8):
+        return
+    mistakes = [
+        (_kfold(x, y, degree, K, fit_all=True),
+         "each fold's rows are in its own fit: a leak that makes the score too good; fit on the other K − 1 folds "
+         "only"),
+        (_kfold(x, y, degree, K, folds=[np.asarray(f) for f in np.array_split(np.arange(len(x)), K)]),
+         "these are folds of consecutive rows; the question's fold j holds the rows i with i % K == j"),
+        (_kfold(x, y, degree, K, root_of_mean=True),
+         "that is the square root of the mean of the folds' MSEs; return the mean of the folds' RMSEs"),
+        (_kfold(x, y, degree, K, pooled=True),
+         "that is one RMSE over the residuals of all folds together; return the mean of the K folds' RMSEs"),
+    ]
+    message = first_mistake(got, mistakes, match=lambda g, v: bool(np.isclose(g, v, rtol=1e-8)), right=want)
+    if message:
+        raise Fail(f"kfold_rmse(x, y, {degree}, {K}) = {got:.6g}, expected {want:.6g}: {message}")
+    check_number(got, want, f"kfold_rmse(x, y, {degree}, {K}) (n = {len(x)})", rtol=1e-8)
+
+
+@q7.test()
+def kfold_fresh(ctx):
+    """gives the mean validation RMSE of the K folds on fresh readings, folds of unequal size"""
+    _check_kfold(ctx, *_kfold_case(ctx))
+
+
+@q7.test()
+def kfold_leave_one_out(ctx):
+    """with K = n (leave one out), each reading is scored by the fit on all the others"""
+    x, y, degree, _ = _kfold_case(ctx)
+    x, y = x[:12], y[:12]
+    _check_kfold(ctx, x, y, degree, len(x))

@@ -1,22 +1,21 @@
 """Public tests of exercise 12, the capstone on the diabetes data: a seeded train/test split,
-standardisation with the training statistics, coefficients mapped back to the original units, the R²
-score, and which feature a model fitted without s1 weighs most.
+coefficients mapped back to the original units, the R² score; then (stretch) the ranges of ridge
+weights refitted on subsets of the rows, the reading of such a table on another data set, and
+(open-ended) a model for a wide data set, graded by its error on new rows.
 
-Every reference is computed here on fresh inputs from `ctx.rng` (the last question's from the diabetes
-data themselves); where a typical mistake gives a recognisable answer (statistics of the whole data set,
-the sample standard deviation, a coefficient multiplied instead of divided by sigma, an R² with the wrong
-denominator, a broadcast [N] against [N, 1]...), the reference of the mistake is computed as well and the
-message names it.
+Every reference is computed here on fresh inputs from `ctx.rng`; where a typical mistake gives a
+recognisable answer (a training size rounded up, a coefficient
+multiplied instead of divided by sigma, an R² with the wrong denominator, a broadcast [N] against [N, 1],
+a penalised bias...), the reference of the mistake is computed as well and the message names it.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 import numpy as np
 
 from linreg_course.grader.compare import (
     as_array,
+    as_choice,
     as_float,
     as_items,
     as_number,
@@ -36,15 +35,15 @@ from linreg_course.grader.splitting import (
     check_shuffled_and_seeded,
     reference_split,
 )
-from linreg_course.grader.standardising import Standardising, Words, check_mapped
 
 NB = "12_capstone"
 
 q1 = question(NB, "q1", "a seeded train/test split")
-q2 = question(NB, "q2", "standardise with the training statistics")
-q3 = question(NB, "q3", "coefficients in the original units")
-q4 = question(NB, "q4", "the R² score")
-q5 = question(NB, "q5", "the strongest feature, without s1")
+q2 = question(NB, "q2", "coefficients in the original units")
+q3 = question(NB, "q3", "the R² score")
+q4 = question(NB, "q4", "does ridge steady the serum weights?", level="stretch")
+q5 = question(NB, "q5", "reading a table of ranges", level="stretch")
+q6 = question(NB, "q6", "a model for a wide data set", level="stretch")
 
 FEATURES = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
 
@@ -114,42 +113,7 @@ def split_reference(ctx):
     check_reference(split, n, _n_train(n, test_fraction), seed, "the first int((1 - test_fraction) * n) indices")
 
 
-# ---------------------------------------------------------------- q2: standardise
-
-
-_STANDARDISE = Standardising(
-    "standardise", Words(other="test", x_train="X_train", z_train="Z_train", z_other="Z_test",
-                         population_std="X_train.std(dim=0, correction=0)"),
-    tensors=True, d=(2, 6), n=(10, 30), m=(5, 12), loc=(-30.0, 120.0), scale=(0.5, 30.0), widen=2.0)
-
-
-@q2.test()
-def standardise_statistics(ctx):
-    """mu and sigma are the column means and population standard deviations of the training rows"""
-    _STANDARDISE.check_statistics(ctx)
-
-
-@q2.test()
-def standardise_maps_both_sets(ctx):
-    """maps the training and the test rows with the training statistics, on fresh data"""
-    _STANDARDISE.check_maps(ctx)
-
-
-@q2.test()
-def standardise_ignores_test_rows(ctx):
-    """the training side does not change when only the test rows change (no leak)"""
-    x_train, x_test = _STANDARDISE.case(ctx)
-    other_test = x_test * ctx.rng.uniform(2, 4) + ctx.rng.uniform(50, 100)
-    first = _STANDARDISE.call(ctx, x_train, x_test)
-    second = _STANDARDISE.call(ctx, x_train, other_test)
-    for a, b, what in zip(first, second, ("Z_train", "Z_test", "mu", "sigma"), strict=True):
-        if what != "Z_test" and not (a.shape == b.shape and np.allclose(a, b, rtol=1e-12, atol=1e-12)):
-            raise Fail(f"{what} changed when only X_test changed: the test rows leak into the statistics; mu and "
-                       "sigma must be computed from X_train alone (not from torch.cat([X_train, X_test]))")
-    check_mapped(second[0], second[1], x_train, other_test, _STANDARDISE.words)
-
-
-# ---------------------------------------------------------------- q3: to_original_units
+# ---------------------------------------------------------------- q2: to_original_units
 
 
 def _units_case(ctx, n: int | None = None, d: int | None = None, standardise_y: bool = True):
@@ -225,19 +189,19 @@ def _check_units(ctx, standardise_y: bool) -> None:
     check_number(b, b_raw, "b (compared with least squares on the raw data)", rtol=1e-6, atol=1e-6)
 
 
-@q3.test()
+@q2.test()
 def units_match_raw_lstsq(ctx):
     """with a standardised target too, (w, b) equal least squares on the raw data"""
     _check_units(ctx, standardise_y=True)
 
 
-@q3.test()
+@q2.test()
 def units_chapter_case(ctx):
     """the case of the chapter's θ* (target in its own units, mu_y = 0, sigma_y = 1) equals raw least squares"""
     _check_units(ctx, standardise_y=False)
 
 
-@q3.test()
+@q2.test()
 def units_same_predictions(ctx):
     """gives the same predictions from raw inputs as the standardised model, on fresh rows"""
     _, _, (mu_x, sigma_x, _, _), _ = _units_case(ctx)
@@ -258,7 +222,7 @@ def units_same_predictions(ctx):
     check_close(got, want, "x @ w + b on fresh rows (against the standardised model's predictions)", rtol=1e-8)
 
 
-# ---------------------------------------------------------------- q4: r2_score
+# ---------------------------------------------------------------- q3: r2_score
 
 
 def _r2_case(ctx, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -310,21 +274,21 @@ def _check_r2(ctx, y_hat, y, what: str) -> None:
     check_number(got, want, what, rtol=1e-9)
 
 
-@q4.test()
+@q3.test()
 def r2_column_targets(ctx):
     """equals 1 − SSE/SST on fresh predictions and targets of shape [N, 1]"""
     y_hat, y = _r2_case(ctx)
     _check_r2(ctx, y_hat.reshape(-1, 1), y.reshape(-1, 1), "r2_score on [N, 1] tensors")
 
 
-@q4.test()
+@q3.test()
 def r2_vector_targets(ctx):
     """equals 1 − SSE/SST on fresh vectors of shape [N], as a plain number"""
     y_hat, y = _r2_case(ctx)
     _check_r2(ctx, y_hat, y, "r2_score on [N] tensors")
 
 
-@q4.test()
+@q3.test()
 def r2_refuses_broadcast(ctx):
     """refuses predictions [N] against targets [N, 1] with a ValueError"""
     y_hat, y = _r2_case(ctx)
@@ -341,78 +305,171 @@ def r2_refuses_broadcast(ctx):
                "ValueError")
 
 
-# ---------------------------------------------------------------- q5: the strongest feature without s1
-
-#: The feature question 5 leaves out.
-DROPPED = "s1"
+# ---------------------------------------------------------------- q4: ridge_ranges
 
 
-@lru_cache(maxsize=1)
-def _diabetes_fit():
-    """The question's fit: split with seed 0 and test_fraction 0.2, the nine features other than s1
-    standardised with the training statistics, lstsq with a bias; also the fit with all ten features."""
-    from sklearn.datasets import load_diabetes
-
-    data = load_diabetes(scaled=False)
-    x, y = data.data, data.target
-    train, _ = _reference_split(len(x), 0.2, 0)
-    x_train, y_train = x[train], y[train]
-    mu, sigma = x_train.mean(axis=0), x_train.std(axis=0)
-    z = (x_train - mu) / sigma
-
-    def fit(columns: list[int]) -> np.ndarray:
-        theta, *_ = np.linalg.lstsq(with_ones(z[:, columns]), y_train, rcond=None)
-        return theta[:-1]
-
-    names = list(data.feature_names)
-    kept = [j for j, name in enumerate(names) if name != DROPPED]
-    w_std = fit(kept)
-    r = np.array([np.corrcoef(x_train[:, j], y_train)[0, 1] for j in kept])
-    return [names[j] for j in kept], w_std, w_std / sigma[kept], r, names, fit(list(range(len(names))))
+def _ranges_case(ctx, n: int | None = None, d: int | None = None, repeats: bool = False):
+    """A standardised design [Z, 1] with two nearly collinear features (like the serum ones) among independent
+    ones, targets from a linear law, and subsets of 70 to 85 % of the rows (drawn with repeats if asked)."""
+    n = int(ctx.rng.integers(50, 120)) if n is None else n
+    d = int(ctx.rng.integers(4, 7)) if d is None else d
+    x = ctx.rng.normal(size=(n, d))
+    x[:, 1] = x[:, 0] + ctx.rng.uniform(0.05, 0.2) * ctx.rng.normal(size=n)
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    y = z @ ctx.rng.normal(0, 10, d) + ctx.rng.uniform(100, 200) + ctx.rng.normal(0, 15, n)
+    size = int(ctx.rng.uniform(0.7, 0.85) * n)
+    count = int(ctx.rng.integers(8, 16))
+    subsets = [ctx.rng.integers(0, n, n) if repeats else ctx.rng.permutation(n)[:size] for _ in range(count)]
+    return with_ones(z), y, subsets
 
 
-def _feature_answer(ctx, name: str) -> str:
-    value = ctx.value(name)
-    if not isinstance(value, str):
-        raise Fail(f"{name} should be a feature name in quotes, such as \"bmi\", not a {type(value).__name__}")
-    answer = value.strip().lower()
-    if answer not in FEATURES:
-        raise Fail(f"{name} = {value!r} is not one of the feature names " + ", ".join(f'"{f}"' for f in FEATURES))
-    return answer
+def _ridge_refits(A: np.ndarray, y: np.ndarray, subsets, lam: float, penalise_bias: bool = False,
+                  rows: bool = True) -> np.ndarray:
+    """The ridge parameters of each refit, [S, p]; `penalise_bias` and `rows` False replay two mistakes."""
+    D = np.eye(A.shape[1])
+    if not penalise_bias:
+        D[-1, -1] = 0.0
+    fits = []
+    for subset in subsets:
+        a, t = (A[subset], y[subset]) if rows else (A, y)
+        fits.append(np.linalg.solve(a.T @ a + lam * D, a.T @ t))
+    return np.array(fits)
 
 
-@q5.test()
-def strongest_feature(ctx):
-    """the feature with the largest standardised coefficient in size, in the fit without s1"""
-    answer = _feature_answer(ctx, "strongest_feature")
-    names, w_std, w_raw, r, all_names, w_all = _diabetes_fit()
-    want = names[int(np.argmax(np.abs(w_std)))]
-    if answer == want:
+def _call_ranges(ctx, A, y, subsets, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    import torch
+
+    index = [torch.tensor(np.asarray(s), dtype=torch.int64) for s in subsets]
+    low, high = as_items(ctx.call("ridge_ranges", tensor(A), tensor(y), index, lam), 2, "ridge_ranges",
+                         "a pair (low, high)")
+    return as_array(low, "low"), as_array(high, "high")
+
+
+def _check_ranges(ctx, A, y, subsets, lam: float) -> None:
+    low, high = _call_ranges(ctx, A, y, subsets, lam)
+    p = A.shape[1]
+    for got, what in ((low, "low"), (high, "high")):
+        if got.shape == (p,):
+            raise Fail(f"{what} has shape [{p}], the weights and the bias: return the ranges of the {p - 1} weights "
+                       "only, without the last entry of θ (the bias)")
+        check_shape(got, (p - 1,), what)
+    refits = _ridge_refits(A, y, subsets, lam)
+    want = (refits[:, :-1].min(axis=0), refits[:, :-1].max(axis=0))
+    if close(low, want[0], rtol=1e-8) and close(high, want[1], rtol=1e-8):
         return
-    if answer == DROPPED:
-        raise Fail(f"\"{DROPPED}\" is the feature the question leaves out: fit the model on the nine others")
-    if answer == all_names[int(np.argmax(np.abs(w_all)))] or answer in {
-            all_names[j] for j in np.argsort(-np.abs(w_all))[:2]}:
-        raise Fail(f"\"{answer}\" is one of the two largest in the model with all ten features; without s1 the "
-                   "serum weights, which partly cancelled each other, shrink: refit on the nine features and "
-                   "compare again")
-    if answer == names[int(np.argmax(np.abs(w_raw)))]:
-        raise Fail(f"\"{answer}\" has the largest coefficient in the original units, which depends on the units "
-                   "(its feature has a small spread); compare the standardised coefficients w̃_j = w_j σ_j")
-    raise Fail(f"\"{answer}\" is not the feature with the largest |w̃_j|: fit the model on the nine standardised "
-               "features of the training rows and compare the absolute values of its weights")
+    mistakes = []
+    for fits, message in (
+            (_ridge_refits(A, y, subsets, lam, penalise_bias=True),
+             "the bias is penalised too (D = I): chapter 11 leaves the bias free, D = diag(1, …, 1, 0), so that the "
+             "penalty shrinks the weights and not the level of the predictions"),
+            (_ridge_refits(A, y, subsets, 0.0),
+             "these are the ranges of plain least squares: λ' = lam is not used (the matrix is AᵀA + λ'D)"),
+            (_ridge_refits(A, y, subsets, lam, rows=False),
+             "every refit gives the same weights: fit each one on its subset's rows only, A[rows] and y[rows], "
+             "not on all of A")):
+        mistakes.append(((fits[:, :-1].min(axis=0), fits[:, :-1].max(axis=0)), message))
+    mistakes.append(((want[1], want[0]), "low and high are swapped: return (smallest, largest)"))
+    message = first_mistake((low, high), mistakes, match=lambda got, m: close(got[0], m[0], rtol=1e-8)
+                            and close(got[1], m[1], rtol=1e-8))
+    if message:
+        raise Fail(message)
+    check_close(low, want[0], "low (compared with the ridge refits)", rtol=1e-8)
+    check_close(high, want[1], "high (compared with the ridge refits)", rtol=1e-8)
 
 
-@q5.test()
-def strongest_sign(ctx):
-    """the sign of that feature's standardised coefficient"""
-    value = as_number(ctx.value("strongest_sign"), "strongest_sign")
-    if value not in (1.0, -1.0):
-        raise Fail(f"strongest_sign should be +1 or -1, not {value:g}")
-    _, w_std, _, r, _, _ = _diabetes_fit()
-    j = int(np.argmax(np.abs(w_std)))
-    if value != float(np.sign(w_std[j])):
-        if value == np.sign(r[j]):
-            raise Fail("that is the sign of the feature's correlation with the target on its own; its coefficient "
-                       "in the model, holding the others fixed, has the other sign")
-        raise Fail("the sign is wrong: look at the coefficient itself, not its size")
+@q4.test()
+def ranges_ridge_fresh(ctx):
+    """gives the smallest and largest ridge weights over refits on the subsets, on fresh correlated data"""
+    A, y, subsets = _ranges_case(ctx)
+    _check_ranges(ctx, A, y, subsets, float(ctx.rng.uniform(5, 50)))
+
+
+@q4.test()
+def ranges_least_squares(ctx):
+    """with lam = 0, gives the ranges of the least-squares refits (the chapter's table)"""
+    A, y, subsets = _ranges_case(ctx)
+    _check_ranges(ctx, A, y, subsets, 0.0)
+
+
+# ---------------------------------------------------------------- q5: reading a table of ranges
+
+
+@q5.test(points=2)
+def ranges_reading(ctx):
+    """the reading of the table of ranges that chapter 12 supports"""
+    answer = as_choice(ctx.value("ranges_reading"), "ranges_reading", "abcd")
+    if answer == "b":
+        return
+    raise Fail({
+        "a": "a weight that swings from −15 to 31 from one subset to the next has no size to read on its own; "
+             "look at which weights stay put across the subsets and which swing together",
+        "c": "a weight whose sign changes from one subset to the next does not say which way the feature goes; "
+             "rooms and bedrooms swing in opposite directions: what does that say about the pair?",
+        "d": "narrower ranges say that the weights are steadier, not that its predictions are better: that is "
+             "what a validation error measures",
+    }[answer])
+
+
+# ---------------------------------------------------------------- q6: fit_predict (open-ended)
+
+#: fit_predict's RMSE on new rows may be at most this share of plain least squares'.
+WIDE_RATIO = 0.75
+
+
+def _wide_case(ctx, n: int = 60, d: int = 50, m: int = 2000):
+    """A wide data set: raw features on scales from 0.1 to 100, half of them far from zero, a fifth of them
+    carrying signal, noise of 3; n training rows and m new ones from the same law."""
+    scales = 10.0 ** ctx.rng.uniform(-1, 2, d)
+    loc = ctx.rng.uniform(-50, 200, d) * (ctx.rng.random(d) < 0.5)
+    w = ctx.rng.normal(0, 1, d) * (ctx.rng.random(d) < 0.2)
+    bias = ctx.rng.uniform(50, 150)
+
+    def draw(rows: int) -> tuple[np.ndarray, np.ndarray]:
+        z = ctx.rng.normal(size=(rows, d))
+        return loc + scales * z, bias + z @ w + ctx.rng.normal(0, 3.0, rows)
+
+    (x, y), (x_new, y_new) = draw(n), draw(m)
+    return x, y, x_new, y_new
+
+
+def _check_wide(ctx) -> None:
+    x, y, x_new, y_new = _wide_case(ctx)
+    m = len(y_new)
+    got = as_array(ctx.call("fit_predict", tensor(x), tensor(y), tensor(x_new)), "fit_predict")
+    if got.size == m:
+        got = got.reshape(m)
+    check_shape(got, (m,), "the predictions")
+    if not np.all(np.isfinite(got)):
+        raise Fail("the predictions contain NaN or infinity")
+    theta, *_ = np.linalg.lstsq(with_ones(x), y, rcond=None)
+    rmse_ls = float(np.sqrt(np.mean((with_ones(x_new) @ theta - y_new) ** 2)))
+    rmse = float(np.sqrt(np.mean((got - y_new) ** 2)))
+    if rmse <= WIDE_RATIO * rmse_ls:
+        return
+    measured = (f"on {m} new rows of a fresh data set ({len(y)} training rows, {x.shape[1]} features), your "
+                f"predictions' RMSE is {rmse:.4g}; the target is at most {WIDE_RATIO} × {rmse_ls:.4g} = "
+                f"{WIDE_RATIO * rmse_ls:.4g}, where {rmse_ls:.4g} is the RMSE of plain least squares fitted on the "
+                "same training rows")
+    if abs(np.mean(got) - np.mean(y)) > 3 * np.std(y):
+        raise Fail(f"{measured}. The mean of your predictions, {np.mean(got):.4g}, is far from the level of the "
+                   f"training targets, {np.mean(y):.4g}: are they left in standard units, or is the bias shrunk "
+                   "towards 0? Return them in the target's units")
+    if rmse >= 0.9 * rmse_ls:
+        raise Fail(f"{measured}: yours does no better than plain least squares, which fits the noise of {len(y)} "
+                   f"rows with {x.shape[1] + 1} parameters. Hint: chapter 11 shows a way to trade a little bias for "
+                   "less variance, and how to choose how much without touching the new rows")
+    raise Fail(f"{measured}: closer, but not enough. Hint: how did you choose the strength of what you did? A "
+               "single small validation split is noisy; chapter 11's tools, used on the training rows alone, can "
+               "choose it better")
+
+
+@q6.test(points=2)
+def wide_new_rows(ctx):
+    """predicts fresh new rows of a wide data set with an RMSE at most 0.75 times plain least squares'"""
+    _check_wide(ctx)
+
+
+@q6.test()
+def wide_another_data_set(ctx):
+    """does so on a second fresh data set"""
+    _check_wide(ctx)
