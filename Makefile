@@ -91,12 +91,14 @@ refresh: $(STAMP)
 	$(BIN)/python -m tools.colab_cell
 	$(BIN)/python -m tools.refresh $(NB)
 	$(BIN)/python -m linreg_course.grader.generate
+	$(BIN)/python -m tools.exercise_table
 
 # Write the Colab cell of every notebook (from _config.yml's repository url and the package's version), then
 # exercises/NN_topic.ipynb from solutions/NN_topic.ipynb (CI fails when either is out of date).
 exercises: $(STAMP)
 	$(BIN)/python -m tools.colab_cell
 	$(BIN)/python -m linreg_course.grader.generate
+	$(BIN)/python -m tools.exercise_table
 
 # Grade notebooks with the course's grader: make grade SUBMISSIONS="path/to/notebooks-or-folders"
 # (default: your copies in work/, or the exercises/ folder when work/ holds none). Reports go to

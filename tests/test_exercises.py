@@ -101,3 +101,21 @@ def test_titles_say_solution_and_exercise(path):
     assert re.match(rf"# Solution {number}\. \S", title), f"{path.name}: {title!r}"
     exercise = source(load(ROOT / "exercises" / path.name)["cells"][0]).splitlines()[0]
     assert exercise == title.replace("# Solution", "# Exercise", 1), f"exercises/{path.name}: {exercise!r}"
+
+
+def test_students_page_lists_each_exercise_with_its_time_and_levels():
+    """book/exercises.md's table is fresh: every exercise, its expected time, core and stretch questions."""
+    from tools.exercise_table import PAGE, main, table
+
+    assert main(["--check"]) == 0, "run make exercises"
+    text = PAGE.read_text(encoding="utf-8")
+    rows = table().splitlines()[2:]
+    assert len(rows) == len(list((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))) and all(r in text for r in rows)
+    assert all(re.search(r"\| \d+ min \|", r) for r in rows)
+
+
+@pytest.mark.parametrize("key", sorted(p.stem for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")))
+def test_core_questions_come_before_stretch_ones(key):
+    levels = [q.level for q in questions_for(key).values()]
+    assert levels == sorted(levels, key=["core", "stretch"].index), f"{key}: {levels}"
+    assert levels[0] == "core", f"{key} starts with a stretch question"
