@@ -35,7 +35,10 @@ _SEEDS = [
     re.compile(r"(default_rng\()(\d+)(\))"),
     re.compile(r"(\bseed\s*=\s*)(\d+)()"),
     re.compile(r"(\brandom_state\s*=\s*)(\d+)()"),
+    re.compile(r"(\.seed\()(\d+)(\))"),  # np.random.seed(0), random.seed(0)
 ]
+# An edit the prose invites in inline code, in a sentence that says "try": `name = value`.
+_INVITED = re.compile(r"`(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[^`]+)`")
 
 
 @dataclass
@@ -68,6 +71,26 @@ def knobs(nb: nbformat.NotebookNode) -> list[Knob]:
                 name = match.group("head").split("=")[0].strip()
                 found.append(Knob(i, j, name, match.group("value").strip(), _alternatives(match.group("alts"))))
     return found
+
+
+def invitations(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
+    """Every `name = value` in inline code of a markdown sentence that says "try": (cell, name, value)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for sentence in re.split(r"(?<=[.!?:])\s+", cell.source):
+            if re.search(r"\btry\b", sentence, re.IGNORECASE):
+                found += [(i, m.group("name"), m.group("value").strip()) for m in _INVITED.finditer(sentence)]
+    return found
+
+
+def same_expression(a: str, b: str) -> bool:
+    """Whether two Python expressions are the same up to spacing and the spelling of literals."""
+    try:
+        return ast.dump(ast.parse(a, mode="eval")) == ast.dump(ast.parse(b, mode="eval"))
+    except SyntaxError:
+        return a.strip() == b.strip()
 
 
 def n_variants(nb: nbformat.NotebookNode) -> int:
