@@ -1,8 +1,9 @@
 """The experiments a chapter invites work: a learner who edits a `# try:` value or a seed can run on.
 
 Each chapter offers at least two knobs (`name = value  # try: a, b`). tools/experiments.py builds the
-edited notebooks (every knob at its k-th alternative, every literal seed moved) and runs them; no cell
-may raise unless it is tagged raises-exception.
+edited notebooks (every knob at its k-th alternative, every literal seed moved by 1, then by 7) and runs
+them; no cell may raise unless it is tagged raises-exception. An edit the prose invites in code (`lr = 0.3`
+in a sentence that says "try") must be one of these knobs, so that the test makes it too.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def test_variant_edits_knobs_and_seeds():
     assert first.splitlines()[0].startswith("lr = 0.005") and second.splitlines()[0].startswith("lr = 0.02")
     assert "manual_seed(1)" in first and "default_rng(4)" in first and "seed=8" in first
     assert "np.random.seed(6)" in first and "Generator().manual_seed(5)" in first
-    assert "manual_seed(2)" in second
+    assert "manual_seed(7)" in second and "default_rng(10)" in second
 
 
 def test_invitations_are_read_from_sentences_that_say_try():
