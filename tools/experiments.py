@@ -7,7 +7,8 @@ A chapter invites an experiment with a `# try:` comment on an assignment, for ex
 
 Variant k of a chapter replaces every such value by its k-th alternative (a knob with fewer
 alternatives keeps its first one) and moves every literal seed (`manual_seed(0)`, `default_rng(0)`,
-`seed=0`, `random_state=0`) to another value, as a learner trying "another seed" would. The edited
+`seed=0`, `random_state=0`, `np.random.seed(0)`) to another value, as a learner trying "another seed"
+would: by 1 in variant 1, by 7 in variant 2, by 123 after that. The edited
 notebook must then run to the end: only cells tagged `raises-exception` may raise.
 
     python -m tools.experiments                                   # every chapter, every variant
@@ -35,7 +36,12 @@ _SEEDS = [
     re.compile(r"(default_rng\()(\d+)(\))"),
     re.compile(r"(\bseed\s*=\s*)(\d+)()"),
     re.compile(r"(\brandom_state\s*=\s*)(\d+)()"),
+    re.compile(r"(\.seed\()(\d+)(\))"),  # np.random.seed(0), random.seed(0)
 ]
+#: How far variant k moves every literal seed (the last one for any later variant).
+SEED_SHIFTS = (1, 7, 123)
+# An edit the prose invites in inline code, in a sentence that says "try": `name = value`.
+_INVITED = re.compile(r"`(?P<name>[A-Za-z_]\w*)\s*=\s*(?P<value>[^`]+)`")
 
 
 @dataclass
@@ -70,13 +76,34 @@ def knobs(nb: nbformat.NotebookNode) -> list[Knob]:
     return found
 
 
+def invitations(nb: nbformat.NotebookNode) -> list[tuple[int, str, str]]:
+    """Every `name = value` in inline code of a markdown sentence that says "try": (cell, name, value)."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for sentence in re.split(r"(?<=[.!?:])\s+", cell.source):
+            if re.search(r"\btry\b", sentence, re.IGNORECASE):
+                found += [(i, m.group("name"), m.group("value").strip()) for m in _INVITED.finditer(sentence)]
+    return found
+
+
+def same_expression(a: str, b: str) -> bool:
+    """Whether two Python expressions are the same up to spacing and the spelling of literals."""
+    try:
+        return ast.dump(ast.parse(a, mode="eval")) == ast.dump(ast.parse(b, mode="eval"))
+    except SyntaxError:
+        return a.strip() == b.strip()
+
+
 def n_variants(nb: nbformat.NotebookNode) -> int:
     """How many edited versions of the notebook to run: the most alternatives any knob offers (at least 1)."""
     return max([len(k.alternatives) for k in knobs(nb)] + [1])
 
 
 def variant(nb: nbformat.NotebookNode, k: int) -> nbformat.NotebookNode:
-    """A copy of `nb` with the k-th alternative of every knob and every literal seed moved by k + 1."""
+    """A copy of `nb` with the k-th alternative of every knob and every literal seed moved by SEED_SHIFTS[k]."""
+    shift = SEED_SHIFTS[min(k, len(SEED_SHIFTS) - 1)]
     edited = nbformat.from_dict(nb)
     for knob in knobs(nb):
         alternative = knob.alternatives[min(k, len(knob.alternatives) - 1)]
@@ -88,7 +115,7 @@ def variant(nb: nbformat.NotebookNode, k: int) -> nbformat.NotebookNode:
     for cell in edited.cells:
         if cell.cell_type == "code":
             for pattern in _SEEDS:
-                cell.source = pattern.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + k + 1}{m.group(3)}", cell.source)
+                cell.source = pattern.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}{m.group(3)}", cell.source)
         cell.outputs = [] if cell.cell_type == "code" else None
         if cell.cell_type != "code":
             cell.pop("outputs", None)
