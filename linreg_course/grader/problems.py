@@ -57,6 +57,17 @@ def least_squares(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return theta[:-1].T, theta[-1]
 
 
+def ridge_solution(X: np.ndarray, Y: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """The minimiser (W [k, d], b [k]) of mean((X Wᵀ + b − Y)²) + λ‖W‖², the bias not penalised: the solution
+    of (X̃ᵀX̃/(N·k) + λD) θ = X̃ᵀY/(N·k) with D = diag(1, …, 1, 0)."""
+    n, k = Y.shape
+    Xt = with_ones(X)
+    D = np.eye(Xt.shape[1])
+    D[-1, -1] = 0.0
+    theta = np.linalg.solve(Xt.T @ Xt / (n * k) + lam * D, Xt.T @ Y / (n * k))
+    return theta[:-1].T, theta[-1]
+
+
 def with_ones(X: np.ndarray) -> np.ndarray:
     """X̃ = [X 1]: the column of ones that turns the bias into a weight, last."""
     return np.column_stack([X, np.ones(len(X))])

@@ -27,7 +27,15 @@ from linreg_course.grader.compare import (
 )
 from linreg_course.grader.core import Fail, StudentError, question
 from linreg_course.grader.observers import Observe
-from linreg_course.grader.problems import descent, eigenvalues, lam_max, linear_data, tensor, with_ones
+from linreg_course.grader.problems import (
+    descent,
+    eigenvalues,
+    lam_max,
+    linear_data,
+    ridge_solution,
+    tensor,
+    with_ones,
+)
 
 NB = "05_regression_from_scratch"
 
@@ -498,16 +506,6 @@ def _ridge_reference(X: np.ndarray, Y: np.ndarray, lam: float, lr: float, steps:
     return theta[:-1].T, theta[-1]
 
 
-def _ridge_closed_form(X: np.ndarray, Y: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
-    """The minimiser of MSE + λ‖W‖²: (X̃ᵀX̃/(N·k) + λD) θ = X̃ᵀY/(N·k)."""
-    n, k = Y.shape
-    Xt = with_ones(X)
-    D = np.eye(Xt.shape[1])
-    D[-1, -1] = 0.0
-    theta = np.linalg.solve(Xt.T @ Xt / (n * k) + lam * D, Xt.T @ Y / (n * k))
-    return theta[:-1].T, theta[-1]
-
-
 def _call_ridge(ctx, X: np.ndarray, Y: np.ndarray, lam: float, lr: float, steps: int):
     answer = as_items(ctx.call("ridge_descent", tensor(X), tensor(Y), lam, lr, steps), 2, "ridge_descent",
                       "a pair (W, b)")
@@ -573,7 +571,7 @@ def ridge_reaches_closed_form(ctx):
     """reaches the closed form, (X̃ᵀX̃/(N·k) + λD) θ = X̃ᵀY/(N·k), after enough steps"""
     X, Y, lam, lr = _ridge_case(ctx, int(ctx.rng.integers(30, 60)), centred=True)
     W, b = _call_ridge(ctx, X, Y, lam, lr, 500)
-    W_star, b_star = _ridge_closed_form(X, Y, lam)
+    W_star, b_star = ridge_solution(X, Y, lam)
     if _close(W, W_star, rtol=1e-6, atol=1e-8) and _close(b, b_star, rtol=1e-6, atol=1e-8):
         return
     _diagnose_ridge(X, Y, lam, lr, 500, W, b)
