@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
-import json
 import numbers
 import re
 
@@ -19,34 +18,13 @@ import numpy as np
 import pytest
 import torch
 from IPython.core.inputtransformer2 import TransformerManager
+from notebook_files import code_cells, load, output_text, source
 
 from linreg_course.grader.stand_ins import CHECK_CALL, answer_cells
 from tools.notebook_settings import ROOT
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 MAX_VALUES = 12  # an answer with more numbers than this is data, not a value a chapter could print
-
-
-def _cells(path) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8"))["cells"]
-
-
-def _source(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-
-
-def _output_text(path) -> str:
-    """Everything the notebook's stored outputs show as text."""
-    parts = []
-    for cell in _cells(path):
-        for output in cell.get("outputs", []):
-            if "text" in output:
-                parts.append("".join(output["text"]))
-            for kind in ("text/plain", "text/markdown", "text/html", "text/latex"):
-                if kind in output.get("data", {}):
-                    value = output["data"][kind]
-                    parts.append("".join(value) if isinstance(value, list) else value)
-    return "\n".join(parts)
 
 
 def _assigned_names(source: str) -> list[str]:
@@ -102,7 +80,7 @@ def _printed_forms(value) -> list[str]:
 
 def _value_answers(path) -> dict[str, list]:
     """Each question's numeric answer, from running the solution in this process."""
-    sources = [_source(c) for c in _cells(path) if c["cell_type"] == "code"]
+    sources = [source(c) for c in code_cells(load(path))]
     cells = answer_cells(sources)
     transformer = TransformerManager()
     namespace: dict = {}
@@ -112,12 +90,12 @@ def _value_answers(path) -> dict[str, list]:
         import matplotlib
 
         matplotlib.use("Agg")
-        for index, source in enumerate(sources):
-            if CHECK_CALL.match(source.strip()) or "google.colab" in source:
+        for index, code in enumerate(sources):
+            if CHECK_CALL.match(code.strip()) or "google.colab" in code:
                 continue
-            exec(compile(transformer.transform_cell(source), f"<cell {index}>", "exec"), namespace)  # noqa: S102
+            exec(compile(transformer.transform_cell(code), f"<cell {index}>", "exec"), namespace)  # noqa: S102
             if index in by_cell:
-                values = [_as_plain(namespace.get(name)) for name in _assigned_names(source)]
+                values = [_as_plain(namespace.get(name)) for name in _assigned_names(code)]
                 values = [v for v in values if v is not None]
                 if values:
                     found[by_cell[index]] = values
@@ -127,7 +105,7 @@ def _value_answers(path) -> dict[str, list]:
 @pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
 def test_no_value_answer_is_printed_in_its_chapter(solution):
     chapter = ROOT / "chapters" / solution.name
-    printed = _output_text(chapter)
+    printed = output_text(load(chapter))
     leaks = []
     for question, values in _value_answers(solution).items():
         for x in values:
@@ -162,7 +140,8 @@ def test_no_page_shows_tex_with_doubled_backslashes():
         if path.suffix == ".md":
             texts = [path.read_text(encoding="utf-8")]
         else:
-            texts = [_source(c) for c in _cells(path) if c["cell_type"] == "markdown"] + [_output_text(path)]
+            nb = load(path)
+            texts = [source(c) for c in nb["cells"] if c["cell_type"] == "markdown"] + [output_text(nb)]
         found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for text in texts for m in DOUBLED.finditer(text)]
     assert not found, f"TeX with doubled backslashes: {found}"
     assert DOUBLED.search(r"$a \\cdot b$") and not DOUBLED.search(r"$a \cdot b$ \\ next")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from notebook_files import code_cells, load
+from notebook_files import load, stream_text
 
 from tools.notebook_settings import ROOT
 
@@ -22,22 +22,12 @@ def preview_text() -> str:
     return section.split("\n## ", 1)[0]
 
 
-def stored_output_text() -> str:
-    """Everything the capstone's code cells printed, as stored in the notebook."""
-    texts = []
-    for cell in code_cells(load(CAPSTONE.relative_to(ROOT))):
-        for out in cell.get("outputs", []):
-            if out["output_type"] == "stream":
-                texts.append("".join(out["text"]))
-    return "".join(texts)  # a line may be split across chunks of the same stream
-
-
 def test_preview_quotes_numbers():
     assert len(DECIMAL.findall(preview_text())) >= 3, "the preview should quote the capstone's test errors"
 
 
 def test_every_number_in_the_preview_was_printed_by_the_capstone():
-    printed = set(DECIMAL.findall(stored_output_text()))
+    printed = set(DECIMAL.findall(stream_text(load(CAPSTONE.relative_to(ROOT)))))
     quoted = DECIMAL.findall(preview_text())
     missing = [number for number in quoted if number not in printed]
     assert not missing, (
@@ -47,7 +37,7 @@ def test_every_number_in_the_preview_was_printed_by_the_capstone():
 
 
 def test_preview_states_the_patient_counts_the_capstone_uses():
-    printed = stored_output_text()
+    printed = stream_text(load(CAPSTONE.relative_to(ROOT)))
     preview = preview_text()
     for count in re.findall(r"\b(\d+)\s+(?:diabetes\s+)?patients\b", preview):
         assert re.search(rf"\b{count}\b", printed), (
