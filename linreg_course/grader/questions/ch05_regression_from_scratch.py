@@ -30,6 +30,7 @@ from linreg_course.grader.observers import Observe
 from linreg_course.grader.problems import (
     descent,
     eigenvalues,
+    hessian,
     lam_max,
     linear_data,
     ridge_solution,
@@ -482,12 +483,12 @@ def broken_loss(ctx):
 # ---------------------------------------------------------------- q7: ridge_descent
 
 
-def _ridge_hessian(X: np.ndarray, k: int, lam: float, bias_penalty: bool = False) -> np.ndarray:
-    """The Hessian 2/(N·k) X̃ᵀX̃ + 2λD of the ridge loss, D = diag(1, …, 1, 0) (the bias is not penalised)."""
-    mask = np.ones(X.shape[1] + 1)
-    mask[-1] = 1.0 if bias_penalty else 0.0
-    Xt = with_ones(X)
-    return 2 / (len(X) * k) * Xt.T @ Xt + 2 * lam * np.diag(mask)
+def _ridge_hessian(X: np.ndarray, k: int, lam: float) -> np.ndarray:
+    """The Hessian of the ridge loss: the mean squared error's plus 2λD, D = diag(1, …, 1, 0) (the bias is not
+    penalised)."""
+    D = np.eye(X.shape[1] + 1)
+    D[-1, -1] = 0.0
+    return hessian(X, k) + 2 * lam * D
 
 
 def _ridge_reference(X: np.ndarray, Y: np.ndarray, lam: float, lr: float, steps: int, factor: float = 2.0,
